@@ -1,0 +1,73 @@
+using System.Collections.Concurrent;
+using System.Net.Sockets;
+using Holdfast.Core.Configuration;
+using Holdfast.Gateway.Http;
+
+namespace Holdfast.Gateway.Upstream;
+
+/// <summary>
+/// Sends requests to providers over one shared, pooled connection handler. Returns failures as
+/// values so the caller can decide to fall back, and never buffers a response body.
+/// </summary>
+public sealed class UpstreamClient : IDisposable
+{
+    private readonly HttpMessageInvoker _invoker;
+    private readonly ConcurrentDictionary<(ProviderConfig, string), Uri> _uris = new();
+
+    public UpstreamClient()
+    {
+        _invoker = new HttpMessageInvoker(new SocketsHttpHandler
+        {
+            UseProxy = false,
+            AllowAutoRedirect = false,
+            AutomaticDecompression = System.Net.DecompressionMethods.None,
+            UseCookies = false,
+            ConnectTimeout = TimeSpan.FromSeconds(10),
+            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+            PooledConnectionIdleTimeout = TimeSpan.FromSeconds(90),
+            EnableMultipleHttp2Connections = true,
+            ActivityHeadersPropagator = null,
+        }, disposeHandler: true);
+    }
+
+    /// <param name="path">Path under the provider's base URL, e.g. <c>chat/completions</c>.</param>
+    public async Task<UpstreamResult> SendAsync(ProviderConfig provider, string path, PooledBuffer body, CancellationToken clientAborted)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, UriFor(provider, path))
+        {
+            Content = new PooledBufferContent(body),
+        };
+        if (!string.IsNullOrEmpty(provider.ApiKey))
+            request.Headers.TryAddWithoutValidation("Authorization", "Bearer " + provider.ApiKey);
+
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(clientAborted);
+        timeout.CancelAfter(provider.Timeout);
+        try
+        {
+            var response = await _invoker.SendAsync(request, timeout.Token).ConfigureAwait(false);
+            return new UpstreamResult(response, UpstreamFailure.None);
+        }
+        catch (OperationCanceledException) when (clientAborted.IsCancellationRequested)
+        {
+            return new UpstreamResult(null, UpstreamFailure.ClientClosed);
+        }
+        catch (OperationCanceledException)
+        {
+            return new UpstreamResult(null, UpstreamFailure.Timeout);
+        }
+        catch (HttpRequestException e) when (e.InnerException is SocketException || e.HttpRequestError == HttpRequestError.ConnectionError)
+        {
+            return new UpstreamResult(null, UpstreamFailure.Refused, e.HttpRequestError.ToString());
+        }
+        catch (HttpRequestException e)
+        {
+            return new UpstreamResult(null, UpstreamFailure.Protocol, e.HttpRequestError.ToString());
+        }
+    }
+
+    private Uri UriFor(ProviderConfig provider, string path) =>
+        _uris.GetOrAdd((provider, path), static key =>
+            new Uri(key.Item1.BaseUrl!.ToString().TrimEnd('/') + "/" + key.Item2, UriKind.Absolute));
+
+    public void Dispose() => _invoker.Dispose();
+}

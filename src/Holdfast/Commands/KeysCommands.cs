@@ -1,0 +1,136 @@
+using System.CommandLine;
+using System.Text.Json;
+using Holdfast.Core.Configuration;
+using Holdfast.Server.Admin;
+using Holdfast.Server.Hosting;
+using Holdfast.Server.Keys;
+using Holdfast.Storage;
+using Spectre.Console;
+
+namespace Holdfast.Commands;
+
+/// <summary><c>holdfast keys create|list|revoke</c>, working on the store directly (no server needed).</summary>
+internal static class KeysCommands
+{
+    public static Command Create()
+    {
+        var command = new Command("keys", "Create, list and revoke virtual API keys.");
+        command.Subcommands.Add(CreateKey());
+        command.Subcommands.Add(ListKeys());
+        command.Subcommands.Add(RevokeKey());
+        return command;
+    }
+
+    private static Command CreateKey()
+    {
+        var config = CommonOptions.Config();
+        var data = CommonOptions.Data();
+        var name = new Option<string>("--name") { Description = "A name for the key's owner or app.", Required = true };
+        var routes = new Option<string?>("--routes") { Description = "Comma-separated routes the key may call (default: all)." };
+        var rpm = new Option<int?>("--rpm") { Description = "Requests per minute." };
+        var json = new Option<bool>("--json") { Description = "Print JSON." };
+        var command = new Command("create", "Create a key and print it (it is shown only this once).") { name, routes, rpm, json, config, data };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var request = new NewKeyRequest(
+                parse.GetValue(name),
+                parse.GetValue(routes)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+                parse.GetValue(rpm));
+            var problems = KeyManagement.Validate(request);
+            if (problems.Count > 0)
+            {
+                await Console.Error.WriteLineAsync("error: " + string.Join("; ", problems));
+                return 1;
+            }
+            return await WithStoreAsync(parse.GetValue(config), parse.GetValue(data), async (keys, _) =>
+            {
+                var issued = await keys.CreateAsync(request, cancellationToken);
+                var k = issued.Key;
+                if (parse.GetValue(json))
+                {
+                    Console.WriteLine(JsonSerializer.Serialize(
+                        new CreatedKeyView(k.Id, issued.Secret, k.Name, k.Prefix, k.Routes, k.Rpm, k.CreatedAt), AdminJson.Default.CreatedKeyView));
+                }
+                else
+                {
+                    Console.WriteLine($"id:  {k.Id}");
+                    Console.WriteLine($"key: {issued.Secret}");
+                    Console.Error.WriteLine("Store the key now: it is not shown again.");
+                }
+                return 0;
+            }, cancellationToken);
+        });
+        return command;
+    }
+
+    private static Command ListKeys()
+    {
+        var config = CommonOptions.Config();
+        var data = CommonOptions.Data();
+        var json = new Option<bool>("--json") { Description = "Print JSON." };
+        var command = new Command("list", "List keys (never their secrets).") { json, config, data };
+        command.SetAction(async (parse, cancellationToken) =>
+            await WithStoreAsync(parse.GetValue(config), parse.GetValue(data), async (keys, _) =>
+            {
+                var list = await keys.ListAsync(cancellationToken);
+                if (parse.GetValue(json))
+                {
+                    Console.WriteLine(JsonSerializer.Serialize(new KeyList(list.Select(KeyView.From).ToList()), AdminJson.Default.KeyList));
+                    return 0;
+                }
+                var table = new Table().AddColumns("ID", "Name", "Key", "Routes", "RPM", "Created (UTC)", "State");
+                foreach (var k in list)
+                {
+                    table.AddRow(
+                        Markup.Escape(k.Id), Markup.Escape(k.Name), Markup.Escape(k.Prefix + "…"),
+                        Markup.Escape(k.Routes.Count == 0 ? "all" : string.Join(",", k.Routes)),
+                        k.Rpm?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-",
+                        k.CreatedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture),
+                        k.IsRevoked ? "[red]revoked[/]" : "[green]active[/]");
+                }
+                AnsiConsole.Write(table);
+                return 0;
+            }, cancellationToken));
+        return command;
+    }
+
+    private static Command RevokeKey()
+    {
+        var config = CommonOptions.Config();
+        var data = CommonOptions.Data();
+        var id = new Argument<string>("id") { Description = "The key's id (key_…)." };
+        var command = new Command("revoke", "Revoke a key; requests with it fail from then on.") { id, config, data };
+        command.SetAction(async (parse, cancellationToken) =>
+            await WithStoreAsync(parse.GetValue(config), parse.GetValue(data), async (keys, _) =>
+            {
+                var keyId = parse.GetValue(id)!;
+                if (!await keys.RevokeAsync(keyId, cancellationToken))
+                {
+                    await Console.Error.WriteLineAsync($"error: no active key with id '{keyId}'");
+                    return 1;
+                }
+                Console.WriteLine($"revoked {keyId}");
+                return 0;
+            }, cancellationToken));
+        return command;
+    }
+
+    private static async Task<int> WithStoreAsync(
+        string? configPath, string? dataDir, Func<KeyManagement, IStore, Task<int>> action, CancellationToken cancellationToken)
+    {
+        ServerSettings settings;
+        try
+        {
+            settings = ServerSettings.Resolve(new ServeOptions { ConfigPath = configPath, DataDir = dataDir });
+        }
+        catch (ConfigException e)
+        {
+            foreach (var error in e.Errors)
+                await Console.Error.WriteLineAsync(error.ToString());
+            return 1;
+        }
+        await using var store = StoreFactory.Open(settings.Config.Store, settings.DataDir, TimeProvider.System);
+        await store.MigrateAsync(cancellationToken);
+        return await action(new KeyManagement(store, TimeProvider.System), store);
+    }
+}
