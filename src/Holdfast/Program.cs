@@ -8,4 +8,8 @@ var root = new RootCommand("Holdfast: a self-hosted AI gateway, durable runtime 
     KeysCommands.Create(),
     VersionCommand.Create(),
 };
-return await root.Parse(args).InvokeAsync();
+
+// SIGTERM and Ctrl+C are left to the server's own lifetime, which lets in-flight requests and
+// streams finish within server.shutdown_timeout; the parser's default would end the process after 2 s.
+var invocation = new InvocationConfiguration { ProcessTerminationTimeout = null };
+return await root.Parse(args).InvokeAsync(invocation);

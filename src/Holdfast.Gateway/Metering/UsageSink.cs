@@ -19,6 +19,9 @@ public sealed class UsageSink
     public ValueTask RecordAsync(UsageRecord record, CancellationToken cancellationToken) =>
         _channel.Writer.TryWrite(record) ? ValueTask.CompletedTask : _channel.Writer.WriteAsync(record, cancellationToken);
 
+    /// <summary>No more records will come: the writer ends once it has written the rest.</summary>
+    public void Complete() => _channel.Writer.TryComplete();
+
     /// <summary>Records waiting to be written.</summary>
     public int Pending => _channel.Reader.Count;
 }

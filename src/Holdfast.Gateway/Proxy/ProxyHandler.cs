@@ -100,9 +100,12 @@ public sealed partial class ProxyHandler(
                     await RecordAsync(call, start, new ForwardResult(499, UsageOutcome.ClientClosed, default, null, "client closed the connection"));
                     return;
                 }
-                lastError = result.Failure == UpstreamFailure.Timeout
-                    ? GatewayError.Timeout(target.Provider.Name)
-                    : GatewayError.Unreachable(target.Provider.Name);
+                lastError = result.Failure switch
+                {
+                    UpstreamFailure.Timeout => GatewayError.Timeout(target.Provider.Name),
+                    UpstreamFailure.Refused => GatewayError.Unreachable(target.Provider.Name),
+                    _ => GatewayError.BadUpstreamResponse(target.Provider.Name, "the connection broke before an answer arrived"),
+                };
                 LogAttemptFailed(logger, context.TraceIdentifier, target.Provider.Name, target.Model, lastError.Code!);
                 continue;
             }

@@ -55,7 +55,8 @@ public sealed class UpstreamClient : IDisposable
         {
             return new UpstreamResult(null, UpstreamFailure.Timeout);
         }
-        catch (HttpRequestException e) when (e.InnerException is SocketException || e.HttpRequestError == HttpRequestError.ConnectionError)
+        catch (HttpRequestException e) when (e.HttpRequestError == HttpRequestError.ConnectionError ||
+                                             e.InnerException is SocketException { SocketErrorCode: SocketError.ConnectionRefused or SocketError.HostUnreachable or SocketError.NetworkUnreachable or SocketError.HostNotFound })
         {
             return new UpstreamResult(null, UpstreamFailure.Refused, e.HttpRequestError.ToString());
         }

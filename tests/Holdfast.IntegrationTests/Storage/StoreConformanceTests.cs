@@ -1,0 +1,194 @@
+using Holdfast.Core.Keys;
+using Holdfast.Core.Usage;
+using Holdfast.Storage;
+
+namespace Holdfast.IntegrationTests.Storage;
+
+/// <summary>
+/// What every store must do, run once against SQLite and once against PostgreSQL.
+/// Subclasses only say how to open a fresh, empty store.
+/// </summary>
+public abstract class StoreConformanceTests : IAsyncLifetime
+{
+    protected static readonly DateTimeOffset Day1 = new(2026, 11, 1, 10, 0, 0, TimeSpan.Zero);
+
+    protected IStore Store { get; private set; } = null!;
+
+    protected abstract Task<IStore> OpenAsync();
+
+    protected virtual Task CleanUpAsync() => Task.CompletedTask;
+
+    public async Task InitializeAsync()
+    {
+        Store = await OpenAsync();
+        await Store.MigrateAsync(CancellationToken.None);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Store.DisposeAsync();
+        await CleanUpAsync();
+    }
+
+    [Fact]
+    public async Task Migrate_Twice_IsHarmless()
+    {
+        await Store.MigrateAsync(CancellationToken.None);
+        await Store.PingAsync(CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task Migrate_FromSeveralCallersAtOnce_AppliesEachScriptOnce()
+    {
+        await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Store.MigrateAsync(CancellationToken.None)));
+        Assert.Empty(await Store.Keys.ListAsync(CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Keys_AddListGetRevoke_RoundTrip()
+    {
+        var version0 = await Store.Keys.GetVersionAsync(CancellationToken.None);
+        var key = NewKey("key_a", routes: ["r1", "r2"], rpm: 60);
+        await Store.Keys.AddAsync(key, CancellationToken.None);
+
+        var listed = Assert.Single(await Store.Keys.ListAsync(CancellationToken.None));
+        Assert.Equal(key, listed with { Routes = key.Routes });
+        Assert.Equal(["r1", "r2"], listed.Routes);
+        var version1 = await Store.Keys.GetVersionAsync(CancellationToken.None);
+        Assert.True(version1 > version0);
+
+        Assert.True(await Store.Keys.RevokeAsync("key_a", Day1.AddHours(1), CancellationToken.None));
+        Assert.False(await Store.Keys.RevokeAsync("key_a", Day1.AddHours(2), CancellationToken.None));
+        Assert.False(await Store.Keys.RevokeAsync("nope", Day1, CancellationToken.None));
+        var revoked = await Store.Keys.GetAsync("key_a", CancellationToken.None);
+        Assert.Equal(Day1.AddHours(1), revoked!.RevokedAt);
+        Assert.True(await Store.Keys.GetVersionAsync(CancellationToken.None) > version1);
+        Assert.Null(await Store.Keys.GetAsync("nope", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Keys_DuplicateHash_IsRejected()
+    {
+        await Store.Keys.AddAsync(NewKey("key_a"), CancellationToken.None);
+        await Assert.ThrowsAnyAsync<Exception>(() => Store.Keys.AddAsync(NewKey("key_b") with { Hash = "hash-key_a" }, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Usage_AppendAndList_KeepsEveryField()
+    {
+        var record = Usage("req_1", "key_a", "route-a", Day1, 1_234_567m / 1_000_000_000m) with
+        {
+            Stream = true,
+            TimeToFirstToken = TimeSpan.FromMilliseconds(12.5),
+            Error = "something",
+            Attempts = 2,
+            Outcome = UsageOutcome.StreamInterrupted,
+            Tokens = new TokenCounts(100, 20, 30, Estimated: true),
+        };
+        await Store.Usage.AppendAsync([record], CancellationToken.None);
+
+        var listed = Assert.Single(await Store.Usage.ListAsync(new UsageListQuery(), CancellationToken.None));
+        Assert.Equal(record, listed);
+    }
+
+    [Fact]
+    public async Task Usage_LargeBatch_IsWrittenWhole()
+    {
+        var records = Enumerable.Range(0, 1_500).Select(i => Usage($"req_{i}", "key_a", "r", Day1.AddSeconds(i), 0.001m)).ToList();
+        await Store.Usage.AppendAsync(records, CancellationToken.None);
+
+        var total = Assert.Single(await Store.Usage.SummarizeAsync(new UsageQuery(UsageGroupBy.Key), CancellationToken.None));
+        Assert.Equal(1_500, total.Requests);
+        Assert.Equal(1.5m, total.CostUsd);
+    }
+
+    [Fact]
+    public async Task Usage_Summaries_GroupAndSumExactly()
+    {
+        await Store.Usage.AppendAsync(
+        [
+            Usage("1", "key_a", "r1", Day1, 0.000_000_1m),
+            Usage("2", "key_a", "r2", Day1.AddHours(10), 0.25m),
+            Usage("3", "key_b", "r1", Day1.AddDays(1), null),
+            Usage("4", "key_b", "r1", Day1.AddDays(1), 1m) with { Outcome = UsageOutcome.UpstreamError },
+        ], CancellationToken.None);
+
+        var byKey = await Store.Usage.SummarizeAsync(new UsageQuery(UsageGroupBy.Key), CancellationToken.None);
+        Assert.Equal(["key_a", "key_b"], byKey.Select(r => r.Group));
+        Assert.Equal(0.250_000_1m, byKey[0].CostUsd);
+        Assert.Equal(2, byKey[0].Requests);
+        Assert.Equal(200, byKey[0].PromptTokens);
+        Assert.Equal(1, byKey[1].Errors);
+        Assert.Equal(1, byKey[1].RequestsWithUnknownCost);
+
+        var byDay = await Store.Usage.SummarizeAsync(new UsageQuery(UsageGroupBy.Day), CancellationToken.None);
+        Assert.Equal(["2026-11-01", "2026-11-02"], byDay.Select(r => r.Group));
+        Assert.Equal(2, byDay[1].Requests);
+
+        var byRoute = await Store.Usage.SummarizeAsync(new UsageQuery(UsageGroupBy.Route, From: Day1.AddHours(1)), CancellationToken.None);
+        Assert.Equal(["r1", "r2"], byRoute.Select(r => r.Group));
+        Assert.Equal(2, byRoute[0].Requests);
+    }
+
+    protected static VirtualKey NewKey(string id, IReadOnlyList<string>? routes = null, int? rpm = null) => new()
+    {
+        Id = id,
+        Name = "name " + id,
+        Hash = "hash-" + id,
+        Prefix = "hf_abc",
+        Routes = routes ?? [],
+        Rpm = rpm,
+        CreatedAt = Day1,
+    };
+
+    protected static UsageRecord Usage(string id, string key, string route, DateTimeOffset at, decimal? cost) => new()
+    {
+        RequestId = id,
+        Timestamp = at,
+        KeyId = key,
+        Endpoint = "chat",
+        Route = route,
+        Provider = "p",
+        Model = "m",
+        Status = 200,
+        Latency = TimeSpan.FromMilliseconds(3),
+        Tokens = new TokenCounts(100, 10),
+        CostUsd = cost,
+    };
+}
+
+public sealed class SqliteStoreTests : StoreConformanceTests
+{
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), "holdfast-store-tests", Guid.NewGuid().ToString("N"));
+
+    protected override Task<IStore> OpenAsync() =>
+        Task.FromResult(StoreFactory.Open(new Core.Configuration.StoreConfig(), _directory, TimeProvider.System));
+
+    protected override Task CleanUpAsync()
+    {
+        Directory.Delete(_directory, recursive: true);
+        return Task.CompletedTask;
+    }
+
+    [Fact]
+    public void Database_IsARealFileInWalMode()
+    {
+        var file = Path.Combine(_directory, StoreFactory.DefaultSqliteFile);
+        Assert.True(File.Exists(file));
+        Assert.True(File.Exists(file + "-wal"));
+    }
+}
+
+public sealed class PostgresStoreTests : StoreConformanceTests
+{
+    private string _connection = null!;
+
+    protected override async Task<IStore> OpenAsync()
+    {
+        _connection = await Infrastructure.TestPostgres.CreateDatabaseAsync();
+        return StoreFactory.Open(new Core.Configuration.StoreConfig { Type = Core.Configuration.StoreType.Postgres, Connection = _connection },
+            "unused", TimeProvider.System);
+    }
+
+    protected override Task CleanUpAsync() => Infrastructure.TestPostgres.DropDatabaseAsync(_connection);
+}
