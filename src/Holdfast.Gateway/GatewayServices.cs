@@ -2,7 +2,7 @@ using Holdfast.Gateway.Auth;
 using Holdfast.Gateway.Limits;
 using Holdfast.Gateway.Metering;
 using Holdfast.Gateway.Proxy;
-using Holdfast.Gateway.Upstream;
+using Holdfast.Gateway.Providers;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -19,7 +19,8 @@ public static class GatewayServices
         services.TryAddSingleton<KeyRing>();
         services.TryAddSingleton<ApiKeyAuthenticator>();
         services.TryAddSingleton<KeyRateLimiter>();
-        services.TryAddSingleton<UpstreamClient>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IProviderAdapter, OpenAiCompatibleAdapter>());
+        services.TryAddSingleton<ProviderAdapters>();
         services.TryAddSingleton<UsageSink>();
         services.TryAddSingleton<ProxyHandler>();
         services.TryAddSingleton<ModelsHandler>();

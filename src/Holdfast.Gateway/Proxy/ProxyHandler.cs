@@ -10,7 +10,7 @@ using Holdfast.Gateway.Http;
 using Holdfast.Gateway.Limits;
 using Holdfast.Gateway.Metering;
 using Holdfast.Gateway.OpenAi;
-using Holdfast.Gateway.Upstream;
+using Holdfast.Gateway.Providers;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
@@ -25,7 +25,7 @@ public sealed partial class ProxyHandler(
     ConfigHolder config,
     ApiKeyAuthenticator authenticator,
     KeyRateLimiter rateLimiter,
-    UpstreamClient upstream,
+    ProviderAdapters adapters,
     UsageSink usage,
     TimeProvider time,
     ILogger<ProxyHandler> logger)
@@ -91,8 +91,9 @@ public sealed partial class ProxyHandler(
             call.Attempts = i + 1;
             call.Target = target;
 
+            var adapter = adapters.For(target.Provider);
             using var upstreamBody = UpstreamRequestWriter.Write(body.Span, facts, target.Model, requestStreamUsage: true);
-            var result = await upstream.SendAsync(target.Provider, endpoint.UpstreamPath, upstreamBody, aborted);
+            var result = await adapter.SendAsync(new ProviderRequest(target.Provider, endpoint.UpstreamPath, upstreamBody), aborted);
             if (!result.Succeeded)
             {
                 if (result.Failure == UpstreamFailure.ClientClosed)

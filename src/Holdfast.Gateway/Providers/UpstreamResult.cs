@@ -1,4 +1,4 @@
-namespace Holdfast.Gateway.Upstream;
+namespace Holdfast.Gateway.Providers;
 
 public enum UpstreamFailure
 {

@@ -1,7 +1,7 @@
 using System.Net;
 using Holdfast.Gateway.Http;
 
-namespace Holdfast.Gateway.Upstream;
+namespace Holdfast.Gateway.Providers;
 
 /// <summary>A request body sent straight from a pooled buffer, without copying.</summary>
 internal sealed class PooledBufferContent : HttpContent

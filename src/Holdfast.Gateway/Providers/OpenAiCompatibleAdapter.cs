@@ -1,20 +1,20 @@
 using System.Collections.Concurrent;
 using System.Net.Sockets;
 using Holdfast.Core.Configuration;
-using Holdfast.Gateway.Http;
 
-namespace Holdfast.Gateway.Upstream;
+namespace Holdfast.Gateway.Providers;
 
 /// <summary>
-/// Sends requests to providers over one shared, pooled connection handler. Returns failures as
-/// values so the caller can decide to fall back, and never buffers a response body.
+/// Providers that speak OpenAI's API (OpenAI, Azure OpenAI, vLLM, Ollama, OpenRouter, …): the body
+/// is sent as it is, over one shared, pooled connection handler. Returns failures as values so the
+/// caller can decide to fall back, and never buffers a response body.
 /// </summary>
-public sealed class UpstreamClient : IDisposable
+public sealed class OpenAiCompatibleAdapter : IProviderAdapter, IDisposable
 {
     private readonly HttpMessageInvoker _invoker;
     private readonly ConcurrentDictionary<(ProviderConfig, string), Uri> _uris = new();
 
-    public UpstreamClient()
+    public OpenAiCompatibleAdapter()
     {
         _invoker = new HttpMessageInvoker(new SocketsHttpHandler
         {
@@ -30,21 +30,26 @@ public sealed class UpstreamClient : IDisposable
         }, disposeHandler: true);
     }
 
-    /// <param name="path">Path under the provider's base URL, e.g. <c>chat/completions</c>.</param>
-    public async Task<UpstreamResult> SendAsync(ProviderConfig provider, string path, PooledBuffer body, CancellationToken clientAborted)
+    public string Type => ProviderTypes.OpenAiCompatible;
+
+    public WireProtocol Protocol => WireProtocol.OpenAi;
+
+    public async Task<UpstreamResult> SendAsync(ProviderRequest request, CancellationToken cancellationToken)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, UriFor(provider, path))
+        var provider = request.Provider;
+        using var message = new HttpRequestMessage(HttpMethod.Post, UriFor(provider, request.Path))
         {
-            Content = new PooledBufferContent(body),
+            Content = new PooledBufferContent(request.Body),
         };
         if (!string.IsNullOrEmpty(provider.ApiKey))
-            request.Headers.TryAddWithoutValidation("Authorization", "Bearer " + provider.ApiKey);
+            message.Headers.TryAddWithoutValidation("Authorization", "Bearer " + provider.ApiKey);
 
+        var clientAborted = cancellationToken;
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(clientAborted);
         timeout.CancelAfter(provider.Timeout);
         try
         {
-            var response = await _invoker.SendAsync(request, timeout.Token).ConfigureAwait(false);
+            var response = await _invoker.SendAsync(message, timeout.Token).ConfigureAwait(false);
             return new UpstreamResult(response, UpstreamFailure.None);
         }
         catch (OperationCanceledException) when (clientAborted.IsCancellationRequested)
