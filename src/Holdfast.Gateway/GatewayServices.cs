@@ -1,4 +1,5 @@
 using Holdfast.Gateway.Auth;
+using Holdfast.Gateway.Internal;
 using Holdfast.Gateway.Limits;
 using Holdfast.Gateway.Metering;
 using Holdfast.Gateway.Proxy;
@@ -24,6 +25,7 @@ public static class GatewayServices
         services.TryAddSingleton<UsageSink>();
         services.TryAddSingleton<ProxyHandler>();
         services.TryAddSingleton<ModelsHandler>();
+        services.TryAddSingleton<IGatewayInvoker, GatewayInvoker>();
         services.AddHostedService<KeyRingRefresher>();
         services.AddHostedService<UsageWriter>();
         return services;

@@ -1,5 +1,6 @@
 using Holdfast.Core.Keys;
 using Holdfast.Gateway.Errors;
+using Holdfast.Gateway.Internal;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Primitives;
 
@@ -10,6 +11,12 @@ public sealed class ApiKeyAuthenticator(KeyRing keys)
 {
     public GatewayError? Authenticate(HttpRequest request, out VirtualKey? key)
     {
+        if (request.HttpContext.Features.Get<InternalCaller>() is { } caller)
+        {
+            // A call from inside the process: the key is given, but a revoked one still stops it.
+            key = keys.FindById(caller.Key.Id) ?? caller.Key;
+            return key.IsRevoked ? GatewayError.RevokedKey() : null;
+        }
         key = null;
         var secret = ReadSecret(request.Headers);
         if (secret is null)

@@ -11,12 +11,15 @@ namespace Holdfast.Gateway.Auth;
 public sealed class KeyRing(IStore store)
 {
     private FrozenDictionary<string, VirtualKey> _byHash = FrozenDictionary<string, VirtualKey>.Empty;
+    private FrozenDictionary<string, VirtualKey> _byId = FrozenDictionary<string, VirtualKey>.Empty;
     private long _version = -1;
 
     public long Version => Volatile.Read(ref _version);
 
     public VirtualKey? Find(string secret) =>
         Volatile.Read(ref _byHash).TryGetValue(KeySecrets.Hash(secret), out var key) ? key : null;
+
+    public VirtualKey? FindById(string id) => Volatile.Read(ref _byId).TryGetValue(id, out var key) ? key : null;
 
     /// <summary>Reloads when the store's key version moved (or always, when <paramref name="force"/>).</summary>
     public async Task RefreshAsync(bool force, CancellationToken cancellationToken)
@@ -25,6 +28,7 @@ public sealed class KeyRing(IStore store)
         if (!force && version == Volatile.Read(ref _version))
             return;
         var keys = await store.Keys.ListAsync(cancellationToken).ConfigureAwait(false);
+        Volatile.Write(ref _byId, keys.ToFrozenDictionary(k => k.Id, StringComparer.Ordinal));
         Volatile.Write(ref _byHash, keys.ToFrozenDictionary(k => k.Hash, StringComparer.Ordinal));
         Volatile.Write(ref _version, version);
     }
