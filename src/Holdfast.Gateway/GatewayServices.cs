@@ -4,6 +4,7 @@ using Holdfast.Gateway.Limits;
 using Holdfast.Gateway.Metering;
 using Holdfast.Gateway.Proxy;
 using Holdfast.Gateway.Providers;
+using Holdfast.Gateway.Routing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -22,6 +23,7 @@ public static class GatewayServices
         services.TryAddSingleton<KeyRateLimiter>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IProviderAdapter, OpenAiCompatibleAdapter>());
         services.TryAddSingleton<ProviderAdapters>();
+        services.TryAddSingleton<TargetDispatcher>();
         services.TryAddSingleton<UsageSink>();
         services.TryAddSingleton<ProxyHandler>();
         services.TryAddSingleton<ModelsHandler>();

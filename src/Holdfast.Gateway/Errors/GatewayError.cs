@@ -49,6 +49,12 @@ public sealed record GatewayError(int Status, string Type, string? Code, string 
     public static GatewayError BadUpstreamResponse(string provider, string detail) =>
         new(502, "upstream_error", "bad_upstream_response", $"Provider '{provider}' sent an invalid response: {detail}");
 
+    public static GatewayError UpstreamStatus(string provider, int status) =>
+        new(status == 529 ? 503 : status, "upstream_error", "upstream_error", $"Provider '{provider}' answered with HTTP {status}.");
+
+    public static GatewayError NoTarget(string route) =>
+        new(503, "server_error", "no_healthy_target", $"No target of the model '{route}' is available right now.") { RetryAfterSeconds = 1 };
+
     public static GatewayError Timeout(string provider) =>
         new(504, "upstream_error", "upstream_timeout", $"Provider '{provider}' did not answer in time.");
 

@@ -11,24 +11,25 @@ using Holdfast.Gateway.Limits;
 using Holdfast.Gateway.Metering;
 using Holdfast.Gateway.OpenAi;
 using Holdfast.Gateway.Providers;
+using Holdfast.Gateway.Routing;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
 
 namespace Holdfast.Gateway.Proxy;
 
 /// <summary>
 /// The gateway's request path for same-protocol calls: authenticate, read what routing needs from
-/// the body, pick targets in order, forward bytes, and meter the answer. A target that refuses,
-/// times out or answers 429/5xx is skipped for the next one as long as nothing was sent to the client.
+/// the body, hand the route to the <see cref="TargetDispatcher"/> with a send function that calls one
+/// target and forwards its answer, and meter the outcome. A target that refuses, times out or answers
+/// 429/5xx is skipped for the next one as long as nothing was sent to the client.
 /// </summary>
-public sealed partial class ProxyHandler(
+public sealed class ProxyHandler(
     ConfigHolder config,
     ApiKeyAuthenticator authenticator,
     KeyRateLimiter rateLimiter,
     ProviderAdapters adapters,
+    TargetDispatcher dispatcher,
     UsageSink usage,
-    TimeProvider time,
-    ILogger<ProxyHandler> logger)
+    TimeProvider time)
 {
     public async Task HandleAsync(HttpContext context, ProxyEndpoint endpoint)
     {
@@ -82,57 +83,79 @@ public sealed partial class ProxyHandler(
 
     private async Task ForwardAsync(HttpContext context, ProxyEndpoint endpoint, Route route, PooledBuffer body, ChatRequestFacts facts, CallRecord call, long start)
     {
-        var aborted = context.RequestAborted;
-        GatewayError? lastError = null;
-        for (var i = 0; i < route.Targets.Count; i++)
+        var exchange = new Exchange(this, context, endpoint, body, facts, call, start);
+        var dispatch = await dispatcher.DispatchAsync(route, exchange, static (attempt, x) => x.Handler.SendAsync(attempt, x), context.RequestAborted);
+        call.Attempts = dispatch.Attempts;
+        switch (dispatch.Status)
         {
-            var target = route.Targets[i];
-            var isLast = i == route.Targets.Count - 1;
-            call.Attempts = i + 1;
-            call.Target = target;
+            case DispatchStatus.Delivered:
+            case DispatchStatus.ClientClosed:
+                await RecordAsync(call, start, dispatch.Result);
+                return;
+        }
 
-            var adapter = adapters.For(target.Provider);
-            using var upstreamBody = UpstreamRequestWriter.Write(body.Span, facts, target.Model, requestStreamUsage: true);
-            var result = await adapter.SendAsync(new ProviderRequest(target.Provider, endpoint.UpstreamPath, upstreamBody), aborted);
-            if (!result.Succeeded)
-            {
-                if (result.Failure == UpstreamFailure.ClientClosed)
-                {
-                    await RecordAsync(call, start, new ForwardResult(499, UsageOutcome.ClientClosed, default, null, "client closed the connection"));
-                    return;
-                }
-                lastError = result.Failure switch
-                {
-                    UpstreamFailure.Timeout => GatewayError.Timeout(target.Provider.Name),
-                    UpstreamFailure.Refused => GatewayError.Unreachable(target.Provider.Name),
-                    _ => GatewayError.BadUpstreamResponse(target.Provider.Name, "the connection broke before an answer arrived"),
-                };
-                LogAttemptFailed(logger, context.TraceIdentifier, target.Provider.Name, target.Model, lastError.Code!);
-                continue;
-            }
-
-            using var response = result.Response!;
-            var status = (int)response.StatusCode;
-            if (!isLast && UpstreamStatus.WorthFallingBack(status))
-            {
-                LogAttemptStatus(logger, context.TraceIdentifier, target.Provider.Name, target.Model, status);
-                continue;
-            }
-
-            context.Response.Headers[ResponseHeaders.Provider] = target.Provider.Name;
-            context.Response.Headers[ResponseHeaders.Attempts] = call.Attempts.ToString(CultureInfo.InvariantCulture);
-            var isEventStream = facts.Stream && status < 400 &&
-                response.Content.Headers.ContentType?.MediaType == "text/event-stream";
-            var forwarded = isEventStream
-                ? await new SseForwarder(context, response, target.Provider.Name, dropUsageChunk: !facts.ClientWantsStreamUsage, start, time)
-                    .ForwardAsync(body.Length, aborted)
-                : await JsonResponseForwarder.ForwardAsync(context, response, target.Provider.Name, start, time, aborted);
+        using var failure = dispatch.LastFailure;
+        if (failure?.Response is { } response)
+        {
+            // The last target's own error answer reaches the client as it was sent (a 429 keeps its Retry-After).
+            WriteAttemptHeaders(context, call);
+            var forwarded = await JsonResponseForwarder.ForwardAsync(context, response, call.Target!.Provider.Name, start, time, context.RequestAborted);
             await RecordAsync(call, start, forwarded);
             return;
         }
+        var error = failure?.Error ?? GatewayError.NoTarget(route.Name);
+        await OpenAiErrorWriter.WriteAsync(context, error);
+        await RecordAsync(call, start, new ForwardResult(error.Status, UsageOutcome.UpstreamError, default, null, error.Message));
+    }
 
-        await OpenAiErrorWriter.WriteAsync(context, lastError!);
-        await RecordAsync(call, start, new ForwardResult(lastError!.Status, UsageOutcome.UpstreamError, default, null, lastError.Message));
+    /// <summary>One attempt on the OpenAI surface: send to the target, and forward its answer unless another target should try.</summary>
+    private async Task<AttemptOutcome> SendAsync(TargetAttempt attempt, Exchange x)
+    {
+        var target = attempt.Target;
+        var call = x.Call;
+        call.Attempts = attempt.Number;
+        call.Target = target;
+
+        var adapter = adapters.For(target.Provider);
+        using var upstreamBody = UpstreamRequestWriter.Write(x.Body.Span, x.Facts, target.Model, requestStreamUsage: true);
+        var result = await adapter.SendAsync(new ProviderRequest(target.Provider, x.Endpoint.UpstreamPath, upstreamBody), attempt.Cancellation);
+        if (!result.Succeeded)
+        {
+            if (result.Failure == UpstreamFailure.ClientClosed)
+                return AttemptOutcome.ClientClosed;
+            var failure = result.Failure switch
+            {
+                UpstreamFailure.Timeout => new AttemptFailure(FailureKind.Timeout, GatewayError.Timeout(target.Provider.Name)),
+                UpstreamFailure.Refused => new AttemptFailure(FailureKind.Refused, GatewayError.Unreachable(target.Provider.Name)),
+                _ => new AttemptFailure(FailureKind.Malformed, GatewayError.BadUpstreamResponse(target.Provider.Name, "the connection broke before an answer arrived")),
+            };
+            return AttemptOutcome.Failed(failure);
+        }
+
+        var response = result.Response!;
+        var status = (int)response.StatusCode;
+        if (UpstreamStatus.WorthFallingBack(status))
+        {
+            return AttemptOutcome.Failed(new AttemptFailure(FailureKind.Status, GatewayError.UpstreamStatus(target.Provider.Name, status), response));
+        }
+
+        using (response)
+        {
+            WriteAttemptHeaders(x.Context, call);
+            var isEventStream = x.Facts.Stream && status < 400 &&
+                response.Content.Headers.ContentType?.MediaType == "text/event-stream";
+            var forwarded = isEventStream
+                ? await new SseForwarder(x.Context, response, target.Provider.Name, dropUsageChunk: !x.Facts.ClientWantsStreamUsage, x.Start, time)
+                    .ForwardAsync(x.Body.Length, x.Context.RequestAborted)
+                : await JsonResponseForwarder.ForwardAsync(x.Context, response, target.Provider.Name, x.Start, time, x.Context.RequestAborted);
+            return forwarded.Outcome == UsageOutcome.ClientClosed ? AttemptOutcome.ClientClosed : AttemptOutcome.Delivered(forwarded);
+        }
+    }
+
+    private static void WriteAttemptHeaders(HttpContext context, CallRecord call)
+    {
+        context.Response.Headers[ResponseHeaders.Provider] = call.Target!.Provider.Name;
+        context.Response.Headers[ResponseHeaders.Attempts] = call.Attempts.ToString(CultureInfo.InvariantCulture);
     }
 
     private async Task RejectAsync(HttpContext context, CallRecord call, long start, GatewayError error)
@@ -166,11 +189,9 @@ public sealed partial class ProxyHandler(
         return usage.RecordAsync(record, CancellationToken.None);
     }
 
-    [LoggerMessage(EventId = 1000, Level = LogLevel.Information, Message = "Request {RequestId}: provider {Provider} model {Model} failed ({Reason})")]
-    private static partial void LogAttemptFailed(ILogger logger, string requestId, string provider, string model, string reason);
-
-    [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "Request {RequestId}: provider {Provider} model {Model} answered HTTP {Status}; trying the next target")]
-    private static partial void LogAttemptStatus(ILogger logger, string requestId, string provider, string model, int status);
+    /// <summary>Everything one request's attempts share.</summary>
+    private sealed record Exchange(
+        ProxyHandler Handler, HttpContext Context, ProxyEndpoint Endpoint, PooledBuffer Body, ChatRequestFacts Facts, CallRecord Call, long Start);
 
     /// <summary>What is known about a call as it goes, for its usage record.</summary>
     private sealed class CallRecord(ProxyEndpoint endpoint, VirtualKey key, string requestId, DateTimeOffset startedAt)
