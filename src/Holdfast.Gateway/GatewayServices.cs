@@ -1,4 +1,5 @@
 using Holdfast.Gateway.Auth;
+using Holdfast.Gateway.Caching;
 using Holdfast.Gateway.Internal;
 using Holdfast.Gateway.Limits;
 using Holdfast.Gateway.Metering;
@@ -23,13 +24,18 @@ public static class GatewayServices
         services.TryAddSingleton<KeyRateLimiter>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IProviderAdapter, OpenAiCompatibleAdapter>());
         services.TryAddSingleton<ProviderAdapters>();
+        services.TryAddSingleton<TargetRegistry>();
         services.TryAddSingleton<TargetDispatcher>();
+        services.TryAddSingleton<ExactResponseCache>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IResponseCache, ExactResponseCache>(sp => sp.GetRequiredService<ExactResponseCache>()));
+        services.TryAddSingleton<ResponseCaches>();
         services.TryAddSingleton<UsageSink>();
         services.TryAddSingleton<ProxyHandler>();
         services.TryAddSingleton<ModelsHandler>();
         services.TryAddSingleton<IGatewayInvoker, GatewayInvoker>();
         services.AddHostedService<KeyRingRefresher>();
         services.AddHostedService<UsageWriter>();
+        services.AddHostedService<ResponseCacheWriter>();
         return services;
     }
 

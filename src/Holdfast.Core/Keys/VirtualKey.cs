@@ -16,6 +16,12 @@ public sealed record VirtualKey
     /// <summary>Requests per minute, or null for no limit.</summary>
     public int? Rpm { get; init; }
 
+    /// <summary>Tokens (prompt + completion) per minute, or null for no limit.</summary>
+    public int? Tpm { get; init; }
+
+    /// <summary>Requests in flight at once, or null for no limit.</summary>
+    public int? Concurrency { get; init; }
+
     public required DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset? RevokedAt { get; init; }
 

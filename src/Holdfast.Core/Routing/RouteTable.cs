@@ -2,9 +2,19 @@ using Holdfast.Core.Configuration;
 
 namespace Holdfast.Core.Routing;
 
-public sealed record Target(ProviderConfig Provider, string Model);
+/// <summary>One provider and one upstream model: the unit that health, limits and circuits are kept for.</summary>
+public sealed record Target(ProviderConfig Provider, string Model)
+{
+    public TargetConfig Config { get; init; } = new();
 
-public sealed record Route(string Name, IReadOnlyList<Target> Targets);
+    /// <summary><c>provider/model</c>: names the target in health reports and logs.</summary>
+    public string Id { get; } = Provider.Name + "/" + Model;
+}
+
+public sealed record Route(string Name, IReadOnlyList<Target> Targets)
+{
+    public RouteConfig Config { get; init; } = new();
+}
 
 /// <summary>Routes by public model name, resolved against providers once per configuration.</summary>
 public sealed class RouteTable
@@ -16,7 +26,7 @@ public sealed class RouteTable
         var providers = config.Providers.ToDictionary(p => p.Name, StringComparer.Ordinal);
         _routes = config.Routes.ToDictionary(
             r => r.Name,
-            r => new Route(r.Name, r.Targets.Select(t => new Target(providers[t.Provider], t.Model)).ToList()),
+            r => new Route(r.Name, r.Targets.Select(t => new Target(providers[t.Provider], t.Model) { Config = t }).ToList()) { Config = r },
             StringComparer.Ordinal);
     }
 

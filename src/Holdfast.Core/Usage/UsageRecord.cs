@@ -34,6 +34,9 @@ public sealed record UsageRecord
     /// <summary>Upstream attempts made (1 when the first target answered).</summary>
     public int Attempts { get; init; } = 1;
 
+    /// <summary>Answered from the response cache: no upstream call, no upstream cost.</summary>
+    public bool CacheHit { get; init; }
+
     /// <summary>A short description of what went wrong, never containing secrets.</summary>
     public string? Error { get; init; }
 }

@@ -40,8 +40,9 @@ public sealed record GatewayError(int Status, string Type, string? Code, string 
     public static GatewayError BodyTooLarge(long limit) =>
         new(413, "invalid_request_error", "request_too_large", $"The request body is larger than the limit of {limit} bytes.");
 
-    public static GatewayError RateLimited(string message, int retryAfterSeconds) =>
-        new(429, "requests", "rate_limit_exceeded", message) { RetryAfterSeconds = retryAfterSeconds };
+    /// <param name="type"><c>requests</c> or <c>tokens</c>, as OpenAI names the limit that was hit.</param>
+    public static GatewayError RateLimited(string message, int retryAfterSeconds, string type = "requests") =>
+        new(429, type, "rate_limit_exceeded", message) { RetryAfterSeconds = retryAfterSeconds };
 
     public static GatewayError Unreachable(string provider) =>
         new(502, "upstream_error", "upstream_unreachable", $"Could not connect to provider '{provider}'.");
@@ -54,6 +55,9 @@ public sealed record GatewayError(int Status, string Type, string? Code, string 
 
     public static GatewayError NoTarget(string route) =>
         new(503, "server_error", "no_healthy_target", $"No target of the model '{route}' is available right now.") { RetryAfterSeconds = 1 };
+
+    public static GatewayError TargetBusy(string provider) =>
+        new(503, "server_error", "target_busy", $"Provider '{provider}' is at its configured limit.") { RetryAfterSeconds = 1 };
 
     public static GatewayError Timeout(string provider) =>
         new(504, "upstream_error", "upstream_timeout", $"Provider '{provider}' did not answer in time.");

@@ -9,11 +9,18 @@ public static class RateLimitHeaders
 {
     public static void Write(HttpResponse response, RateDecision decision)
     {
-        if (!decision.IsLimited)
-            return;
-        response.Headers["x-ratelimit-limit-requests"] = decision.Limit.ToString(CultureInfo.InvariantCulture);
-        response.Headers["x-ratelimit-remaining-requests"] = decision.Remaining.ToString(CultureInfo.InvariantCulture);
-        response.Headers["x-ratelimit-reset-requests"] = FormatDuration(decision.Reset);
+        if (decision.IsLimited)
+        {
+            response.Headers["x-ratelimit-limit-requests"] = decision.Limit.ToString(CultureInfo.InvariantCulture);
+            response.Headers["x-ratelimit-remaining-requests"] = decision.Remaining.ToString(CultureInfo.InvariantCulture);
+            response.Headers["x-ratelimit-reset-requests"] = FormatDuration(decision.Reset);
+        }
+        if (decision.TokenLimit > 0)
+        {
+            response.Headers["x-ratelimit-limit-tokens"] = decision.TokenLimit.ToString(CultureInfo.InvariantCulture);
+            response.Headers["x-ratelimit-remaining-tokens"] = decision.TokensRemaining.ToString(CultureInfo.InvariantCulture);
+            response.Headers["x-ratelimit-reset-tokens"] = FormatDuration(decision.TokenReset);
+        }
     }
 
     /// <summary>Go-style durations, as OpenAI sends them: <c>12ms</c>, <c>1s</c>, <c>6m0s</c>, <c>1h2m3.5s</c>.</summary>

@@ -4,7 +4,11 @@ using Holdfast.Core.Usage;
 namespace Holdfast.Gateway.OpenAi;
 
 /// <summary>What metering reads from an OpenAI response body or stream chunk.</summary>
-public readonly record struct OpenAiPayload(bool HasUsage, TokenCounts Usage, bool ChoicesEmpty, bool IsError);
+public readonly record struct OpenAiPayload(bool HasUsage, TokenCounts Usage, bool ChoicesEmpty, bool IsError)
+{
+    /// <summary>False when the text was not one well-formed JSON object.</summary>
+    public bool IsValid { get; init; } = true;
+}
 
 /// <summary>Reads usage, empty choices and errors from an OpenAI JSON payload without deserialising it.</summary>
 public static class OpenAiPayloadReader
@@ -24,7 +28,7 @@ public static class OpenAiPayloadReader
         {
             var reader = new Utf8JsonReader(json);
             if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
-                return default;
+                return new OpenAiPayload { IsValid = false };
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
                 if (reader.ValueTextEquals("usage"u8))
@@ -76,10 +80,14 @@ public static class OpenAiPayloadReader
                     reader.Skip();
                 }
             }
+            // Reading on to the end proves the rest of the text is well formed too.
+            while (reader.Read())
+            {
+            }
         }
         catch (JsonException)
         {
-            return default;
+            return new OpenAiPayload { IsValid = false };
         }
         return new OpenAiPayload(hasUsage, usage, choicesEmpty, isError);
     }

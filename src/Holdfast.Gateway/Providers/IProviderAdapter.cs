@@ -20,4 +20,14 @@ public interface IProviderAdapter
 
 /// <param name="Path">The endpoint under the provider's base URL, e.g. <c>chat/completions</c>.</param>
 /// <param name="Body">The request body in the adapter's protocol, model already set to the target's.</param>
-public sealed record ProviderRequest(ProviderConfig Provider, string Path, PooledBuffer Body);
+public sealed record ProviderRequest(ProviderConfig Provider, string Path, PooledBuffer Body)
+{
+    /// <summary>The target's upstream model (Azure deployment URLs carry it in the path).</summary>
+    public string? Model { get; init; }
+
+    /// <summary>Longest wait for a connection; the provider's <c>connect_timeout</c> when unset.</summary>
+    public TimeSpan? ConnectTimeout { get; init; }
+
+    /// <summary>Longest wait for the response headers; the provider's <c>timeout</c> when unset.</summary>
+    public TimeSpan? FirstByteTimeout { get; init; }
+}

@@ -6,23 +6,29 @@ namespace Holdfast.Gateway.Providers;
 
 /// <summary>
 /// Providers that speak OpenAI's API (OpenAI, Azure OpenAI, vLLM, Ollama, OpenRouter, …): the body
-/// is sent as it is, over one shared, pooled connection handler. Returns failures as values so the
-/// caller can decide to fall back, and never buffers a response body.
+/// is sent as it is, over one shared, pooled connection handler, with the provider's credential
+/// (as <c>Authorization: Bearer</c> or Azure's <c>api-key</c>), its extra headers, and for Azure its
+/// <c>api-version</c> and deployment URL. Returns failures as values so the caller can decide to
+/// fall back, and never buffers a response body.
 /// </summary>
 public sealed class OpenAiCompatibleAdapter : IProviderAdapter, IDisposable
 {
-    private readonly HttpMessageInvoker _invoker;
-    private readonly ConcurrentDictionary<(ProviderConfig, string), Uri> _uris = new();
+    private static readonly HttpRequestOptionsKey<TimeSpan> ConnectTimeoutKey = new("holdfast.connect-timeout");
 
-    public OpenAiCompatibleAdapter()
+    private readonly HttpMessageInvoker _invoker;
+    private readonly TimeProvider _time;
+    private readonly ConcurrentDictionary<(ProviderConfig, string, string?), Uri> _uris = new();
+
+    public OpenAiCompatibleAdapter(TimeProvider time)
     {
+        _time = time;
         _invoker = new HttpMessageInvoker(new SocketsHttpHandler
         {
             UseProxy = false,
             AllowAutoRedirect = false,
             AutomaticDecompression = System.Net.DecompressionMethods.None,
             UseCookies = false,
-            ConnectTimeout = TimeSpan.FromSeconds(10),
+            ConnectCallback = ConnectAsync,
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
             PooledConnectionIdleTimeout = TimeSpan.FromSeconds(90),
             EnableMultipleHttp2Connections = true,
@@ -37,28 +43,40 @@ public sealed class OpenAiCompatibleAdapter : IProviderAdapter, IDisposable
     public async Task<UpstreamResult> SendAsync(ProviderRequest request, CancellationToken cancellationToken)
     {
         var provider = request.Provider;
-        using var message = new HttpRequestMessage(HttpMethod.Post, UriFor(provider, request.Path))
+        using var message = new HttpRequestMessage(HttpMethod.Post, UriFor(provider, request.Path, request.Model))
         {
             Content = new PooledBufferContent(request.Body),
         };
         if (!string.IsNullOrEmpty(provider.ApiKey))
-            message.Headers.TryAddWithoutValidation("Authorization", "Bearer " + provider.ApiKey);
+        {
+            if (provider.AuthHeader == ProviderAuthHeaders.ApiKey)
+                message.Headers.TryAddWithoutValidation("api-key", provider.ApiKey);
+            else
+                message.Headers.TryAddWithoutValidation("Authorization", "Bearer " + provider.ApiKey);
+        }
+        foreach (var (name, value) in provider.Headers)
+            message.Headers.TryAddWithoutValidation(name, value);
+        message.Options.Set(ConnectTimeoutKey, request.ConnectTimeout ?? provider.ConnectTimeout);
 
-        var clientAborted = cancellationToken;
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(clientAborted);
-        timeout.CancelAfter(provider.Timeout);
+        using var firstByte = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var timer = _time.CreateTimer(static s => CancelQuietly((CancellationTokenSource)s!), firstByte,
+            request.FirstByteTimeout ?? provider.Timeout, Timeout.InfiniteTimeSpan);
         try
         {
-            var response = await _invoker.SendAsync(message, timeout.Token).ConfigureAwait(false);
+            var response = await _invoker.SendAsync(message, firstByte.Token).ConfigureAwait(false);
             return new UpstreamResult(response, UpstreamFailure.None);
         }
-        catch (OperationCanceledException) when (clientAborted.IsCancellationRequested)
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             return new UpstreamResult(null, UpstreamFailure.ClientClosed);
         }
         catch (OperationCanceledException)
         {
             return new UpstreamResult(null, UpstreamFailure.Timeout);
+        }
+        catch (HttpRequestException e) when (e.InnerException is TimeoutException)
+        {
+            return new UpstreamResult(null, UpstreamFailure.Timeout, "connect timeout");
         }
         catch (HttpRequestException e) when (e.HttpRequestError == HttpRequestError.ConnectionError ||
                                              e.InnerException is SocketException { SocketErrorCode: SocketError.ConnectionRefused or SocketError.HostUnreachable or SocketError.NetworkUnreachable or SocketError.HostNotFound })
@@ -71,9 +89,54 @@ public sealed class OpenAiCompatibleAdapter : IProviderAdapter, IDisposable
         }
     }
 
-    private Uri UriFor(ProviderConfig provider, string path) =>
-        _uris.GetOrAdd((provider, path), static key =>
-            new Uri(key.Item1.BaseUrl!.ToString().TrimEnd('/') + "/" + key.Item2, UriKind.Absolute));
+    /// <summary>Connects with the request's own connect timeout; a timeout surfaces as a <see cref="TimeoutException"/>.</summary>
+    private async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken)
+    {
+        var timeout = context.InitialRequestMessage.Options.TryGetValue(ConnectTimeoutKey, out var value) ? value : TimeSpan.FromSeconds(10);
+        using var connect = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var timer = _time.CreateTimer(static s => CancelQuietly((CancellationTokenSource)s!), connect, timeout, Timeout.InfiniteTimeSpan);
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        try
+        {
+            await socket.ConnectAsync(context.DnsEndPoint, connect.Token).ConfigureAwait(false);
+            return new NetworkStream(socket, ownsSocket: true);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            socket.Dispose();
+            throw new TimeoutException($"No connection within {timeout.TotalMilliseconds} ms.");
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+
+    private static void CancelQuietly(CancellationTokenSource source)
+    {
+        try
+        {
+            source.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // The call finished just as the time ran out.
+        }
+    }
+
+    private Uri UriFor(ProviderConfig provider, string path, string? model) =>
+        _uris.GetOrAdd((provider, path, provider.DeploymentUrls ? model : null), static key =>
+        {
+            var (provider, path, deployment) = key;
+            var url = provider.BaseUrl!.ToString().TrimEnd('/');
+            if (deployment is not null)
+                url += "/deployments/" + Uri.EscapeDataString(deployment);
+            url += "/" + path;
+            if (!string.IsNullOrEmpty(provider.ApiVersion))
+                url += "?api-version=" + Uri.EscapeDataString(provider.ApiVersion);
+            return new Uri(url, UriKind.Absolute);
+        });
 
     public void Dispose() => _invoker.Dispose();
 }

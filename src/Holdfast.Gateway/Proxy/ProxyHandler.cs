@@ -4,6 +4,7 @@ using Holdfast.Core.Keys;
 using Holdfast.Core.Routing;
 using Holdfast.Core.Usage;
 using Holdfast.Gateway.Auth;
+using Holdfast.Gateway.Caching;
 using Holdfast.Gateway.Errors;
 using Holdfast.Gateway.Forwarding;
 using Holdfast.Gateway.Http;
@@ -17,10 +18,10 @@ using Microsoft.AspNetCore.Http;
 namespace Holdfast.Gateway.Proxy;
 
 /// <summary>
-/// The gateway's request path for same-protocol calls: authenticate, read what routing needs from
-/// the body, hand the route to the <see cref="TargetDispatcher"/> with a send function that calls one
-/// target and forwards its answer, and meter the outcome. A target that refuses, times out or answers
-/// 429/5xx is skipped for the next one as long as nothing was sent to the client.
+/// The gateway's request path for same-protocol calls: authenticate, apply the key's limits, read
+/// what routing needs from the body, answer from a cache when the route has one, otherwise hand the
+/// route to the <see cref="TargetDispatcher"/> with a send function that calls one target and
+/// forwards its answer, and meter the outcome.
 /// </summary>
 public sealed class ProxyHandler(
     ConfigHolder config,
@@ -28,6 +29,7 @@ public sealed class ProxyHandler(
     KeyRateLimiter rateLimiter,
     ProviderAdapters adapters,
     TargetDispatcher dispatcher,
+    ResponseCaches caches,
     UsageSink usage,
     TimeProvider time)
 {
@@ -47,12 +49,21 @@ public sealed class ProxyHandler(
         RateLimitHeaders.Write(context.Response, decision);
         if (!decision.Allowed)
         {
-            var retryAfter = (int)Math.Ceiling(decision.Reset.TotalSeconds);
-            await RejectAsync(context, call, start, GatewayError.RateLimited(
-                $"Rate limit reached for this key: {decision.Limit} requests per minute. Try again in {retryAfter}s.", retryAfter));
+            await RejectAsync(context, call, start, RateLimitError(key!, decision));
             return;
         }
+        try
+        {
+            await HandleAdmittedAsync(context, endpoint, snapshot, call, start);
+        }
+        finally
+        {
+            rateLimiter.Release(key!, decision);
+        }
+    }
 
+    private async Task HandleAdmittedAsync(HttpContext context, ProxyEndpoint endpoint, ConfigSnapshot snapshot, CallRecord call, long start)
+    {
         var (body, bodyError) = await RequestBodyReader.ReadAsync(context.Request, snapshot.Config.Server.MaxBodyBytes, context.RequestAborted);
         if (bodyError is not null)
         {
@@ -62,14 +73,14 @@ public sealed class ProxyHandler(
         using (body)
         {
             var facts = new ChatRequestFacts();
-            error = ChatRequestInspector.Inspect(body!.Span, facts);
+            var error = ChatRequestInspector.Inspect(body!.Span, facts);
             if (error is null && facts.Stream && !endpoint.SupportsStreaming)
                 error = GatewayError.InvalidRequest($"'stream' is not supported on {endpoint.Name}.", "stream");
             call.Route = facts.Model;
             call.Stream = facts.Stream;
             if (error is null && !snapshot.Routes.TryGet(facts.Model, out _))
                 error = GatewayError.UnknownModel(facts.Model);
-            if (error is null && !key!.AllowsRoute(facts.Model))
+            if (error is null && !call.Key.AllowsRoute(facts.Model))
                 error = GatewayError.RouteNotAllowed(facts.Model);
             if (error is not null)
             {
@@ -77,21 +88,35 @@ public sealed class ProxyHandler(
                 return;
             }
             snapshot.Routes.TryGet(facts.Model, out var route);
-            await ForwardAsync(context, endpoint, route, body, facts, call, start);
+
+            CacheRequest? cacheRequest = null;
+            if (caches.AnyAppliesTo(route))
+            {
+                cacheRequest = new CacheRequest(route, endpoint, body.Memory, facts);
+                var (hit, source) = await caches.LookupAsync(cacheRequest, context.RequestAborted);
+                if (hit is not null)
+                {
+                    await CachedAnswerWriter.WriteAsync(context, hit, source!);
+                    await RecordCacheHitAsync(call, start, hit);
+                    return;
+                }
+                context.Response.Headers[CachedAnswerWriter.Header] = "miss";
+            }
+            await ForwardAsync(context, endpoint, route, body, facts, call, start, cacheRequest);
         }
     }
 
-    private async Task ForwardAsync(HttpContext context, ProxyEndpoint endpoint, Route route, PooledBuffer body, ChatRequestFacts facts, CallRecord call, long start)
+    private async Task ForwardAsync(
+        HttpContext context, ProxyEndpoint endpoint, Route route, PooledBuffer body, ChatRequestFacts facts, CallRecord call, long start,
+        CacheRequest? cacheRequest)
     {
-        var exchange = new Exchange(this, context, endpoint, body, facts, call, start);
+        var exchange = new Exchange(this, context, endpoint, route, body, facts, call, start, cacheRequest);
         var dispatch = await dispatcher.DispatchAsync(route, exchange, static (attempt, x) => x.Handler.SendAsync(attempt, x), context.RequestAborted);
         call.Attempts = dispatch.Attempts;
-        switch (dispatch.Status)
+        if (dispatch.Status != DispatchStatus.Exhausted)
         {
-            case DispatchStatus.Delivered:
-            case DispatchStatus.ClientClosed:
-                await RecordAsync(call, start, dispatch.Result);
-                return;
+            await RecordAsync(call, start, dispatch.Result);
+            return;
         }
 
         using var failure = dispatch.LastFailure;
@@ -99,7 +124,7 @@ public sealed class ProxyHandler(
         {
             // The last target's own error answer reaches the client as it was sent (a 429 keeps its Retry-After).
             WriteAttemptHeaders(context, call);
-            var forwarded = await JsonResponseForwarder.ForwardAsync(context, response, call.Target!.Provider.Name, start, time, context.RequestAborted);
+            var forwarded = await JsonResponseForwarder.ForwardFailureAsync(context, response, call.Target!.Provider.Name, context.RequestAborted);
             await RecordAsync(call, start, forwarded);
             return;
         }
@@ -118,45 +143,75 @@ public sealed class ProxyHandler(
 
         var adapter = adapters.For(target.Provider);
         using var upstreamBody = UpstreamRequestWriter.Write(x.Body.Span, x.Facts, target.Model, requestStreamUsage: true);
-        var result = await adapter.SendAsync(new ProviderRequest(target.Provider, x.Endpoint.UpstreamPath, upstreamBody), attempt.Cancellation);
+        var request = new ProviderRequest(target.Provider, x.Endpoint.UpstreamPath, upstreamBody)
+        {
+            Model = target.Model,
+            ConnectTimeout = attempt.Timeouts.Connect,
+            FirstByteTimeout = attempt.Timeouts.FirstByte,
+        };
+        var result = await adapter.SendAsync(request, attempt.Cancellation);
         if (!result.Succeeded)
         {
-            if (result.Failure == UpstreamFailure.ClientClosed)
+            if (x.Context.RequestAborted.IsCancellationRequested)
                 return AttemptOutcome.ClientClosed;
-            var failure = result.Failure switch
+            // Cancelled while the client is still there: the attempt's or the request's time ran out.
+            return AttemptOutcome.Failed(result.Failure switch
             {
-                UpstreamFailure.Timeout => new AttemptFailure(FailureKind.Timeout, GatewayError.Timeout(target.Provider.Name)),
+                UpstreamFailure.Timeout or UpstreamFailure.ClientClosed => new AttemptFailure(FailureKind.Timeout, GatewayError.Timeout(target.Provider.Name)),
                 UpstreamFailure.Refused => new AttemptFailure(FailureKind.Refused, GatewayError.Unreachable(target.Provider.Name)),
                 _ => new AttemptFailure(FailureKind.Malformed, GatewayError.BadUpstreamResponse(target.Provider.Name, "the connection broke before an answer arrived")),
-            };
-            return AttemptOutcome.Failed(failure);
+            });
         }
 
         var response = result.Response!;
         var status = (int)response.StatusCode;
         if (UpstreamStatus.WorthFallingBack(status))
-        {
             return AttemptOutcome.Failed(new AttemptFailure(FailureKind.Status, GatewayError.UpstreamStatus(target.Provider.Name, status), response));
-        }
 
         using (response)
         {
             WriteAttemptHeaders(x.Context, call);
+            using var capture = x.CacheRequest is not null && status == 200 ? new ResponseCapture(x.Route.Config.Cache!.MaxEntryBytes) : null;
             var isEventStream = x.Facts.Stream && status < 400 &&
                 response.Content.Headers.ContentType?.MediaType == "text/event-stream";
-            var forwarded = isEventStream
-                ? await new SseForwarder(x.Context, response, target.Provider.Name, dropUsageChunk: !x.Facts.ClientWantsStreamUsage, x.Start, time)
-                    .ForwardAsync(x.Body.Length, x.Context.RequestAborted)
-                : await JsonResponseForwarder.ForwardAsync(x.Context, response, target.Provider.Name, x.Start, time, x.Context.RequestAborted);
-            return forwarded.Outcome == UsageOutcome.ClientClosed ? AttemptOutcome.ClientClosed : AttemptOutcome.Delivered(forwarded);
+            AttemptOutcome outcome;
+            if (isEventStream)
+            {
+                using var forwarder = new SseForwarder(x.Context, response, target.Provider.Name, dropUsageChunk: !x.Facts.ClientWantsStreamUsage,
+                    x.Start, time, x.Route.Config.StreamHold, capture);
+                outcome = await forwarder.ForwardAsync(x.Body.Length, attempt.Cancellation);
+            }
+            else
+            {
+                outcome = await JsonResponseForwarder.ForwardAsync(x.Context, response, target.Provider.Name, x.Start, time, capture, attempt.Cancellation);
+            }
+            if (capture is { Complete: true } && outcome is { Status: AttemptStatus.Delivered, Result.Outcome: UsageOutcome.Success })
+            {
+                var contentType = isEventStream ? "text/event-stream" : response.Content.Headers.ContentType?.ToString() ?? "application/json";
+                caches.Offer(x.CacheRequest!, new CacheableAnswer(contentType, capture.Bytes.ToArray(), target.Provider.Name, target.Model, outcome.Result.Tokens));
+            }
+            return outcome;
         }
     }
 
     private static void WriteAttemptHeaders(HttpContext context, CallRecord call)
     {
+        if (context.Response.HasStarted)
+            return;
         context.Response.Headers[ResponseHeaders.Provider] = call.Target!.Provider.Name;
         context.Response.Headers[ResponseHeaders.Attempts] = call.Attempts.ToString(CultureInfo.InvariantCulture);
     }
+
+    private static GatewayError RateLimitError(VirtualKey key, RateDecision decision) => decision.Rejected switch
+    {
+        RateLimitKind.Tokens => GatewayError.RateLimited(
+            $"Rate limit reached for this key: {decision.TokenLimit} tokens per minute. Try again in {decision.RetryAfterSeconds}s.",
+            decision.RetryAfterSeconds, "tokens"),
+        RateLimitKind.Concurrency => GatewayError.RateLimited(
+            $"Rate limit reached for this key: {key.Concurrency} requests at once. Try again when one has finished.", decision.RetryAfterSeconds),
+        _ => GatewayError.RateLimited(
+            $"Rate limit reached for this key: {decision.Limit} requests per minute. Try again in {decision.RetryAfterSeconds}s.", decision.RetryAfterSeconds),
+    };
 
     private async Task RejectAsync(HttpContext context, CallRecord call, long start, GatewayError error)
     {
@@ -164,9 +219,33 @@ public sealed class ProxyHandler(
         await RecordAsync(call, start, new ForwardResult(error.Status, UsageOutcome.Rejected, default, null, error.Message));
     }
 
+    private ValueTask RecordCacheHitAsync(CallRecord call, long start, CacheHit hit)
+    {
+        var record = new UsageRecord
+        {
+            RequestId = call.RequestId,
+            Timestamp = call.StartedAt,
+            KeyId = call.Key.Id,
+            Endpoint = call.Endpoint.Name,
+            Route = call.Route,
+            Provider = hit.Provider,
+            Model = hit.Model,
+            Status = 200,
+            Outcome = UsageOutcome.Success,
+            Stream = call.Stream,
+            Latency = time.GetElapsedTime(start),
+            Tokens = hit.Tokens,
+            CostUsd = 0m,
+            Attempts = 0,
+            CacheHit = true,
+        };
+        return usage.RecordAsync(record, CancellationToken.None);
+    }
+
     private ValueTask RecordAsync(CallRecord call, long start, ForwardResult result)
     {
         var model = call.Target?.Model;
+        rateLimiter.AddTokens(call.Key, result.Tokens.Total);
         var record = new UsageRecord
         {
             RequestId = call.RequestId,
@@ -191,7 +270,8 @@ public sealed class ProxyHandler(
 
     /// <summary>Everything one request's attempts share.</summary>
     private sealed record Exchange(
-        ProxyHandler Handler, HttpContext Context, ProxyEndpoint Endpoint, PooledBuffer Body, ChatRequestFacts Facts, CallRecord Call, long Start);
+        ProxyHandler Handler, HttpContext Context, ProxyEndpoint Endpoint, Route Route, PooledBuffer Body, ChatRequestFacts Facts, CallRecord Call,
+        long Start, CacheRequest? CacheRequest);
 
     /// <summary>What is known about a call as it goes, for its usage record.</summary>
     private sealed class CallRecord(ProxyEndpoint endpoint, VirtualKey key, string requestId, DateTimeOffset startedAt)

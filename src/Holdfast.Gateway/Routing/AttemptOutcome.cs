@@ -68,4 +68,7 @@ public enum FailureKind
 
     /// <summary>The connection broke, or the answer was not valid for the protocol.</summary>
     Malformed,
+
+    /// <summary>The target's own max_concurrent or rpm left no room in time; not the target's fault.</summary>
+    Busy,
 }

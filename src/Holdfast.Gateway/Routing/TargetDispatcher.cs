@@ -1,15 +1,25 @@
+using System.Buffers;
 using Holdfast.Core.Routing;
+using Holdfast.Core.Usage;
+using Holdfast.Gateway.Errors;
 using Microsoft.Extensions.Logging;
+using Polly;
 
 namespace Holdfast.Gateway.Routing;
 
 /// <summary>
-/// Runs a route's targets for one request, in order, falling back to the next target when an
-/// attempt fails before anything reached the client. It knows nothing of wire protocols: each
-/// surface (OpenAI, Anthropic) passes a send function that calls one target and forwards its
-/// answer, and turns the final failure into its own error shape.
+/// Runs a route's targets for one request. A round tries the targets in the order the route's
+/// strategy gives, skipping open circuits and targets with no room under their own limits; an
+/// attempt that fails before anything reached the client moves on to the next target at once.
+/// When a whole round failed and something in it is worth retrying, the route's retry pipeline
+/// waits (exponential backoff with jitter, or the upstream's Retry-After) and runs another round,
+/// never past the request's deadline. Every outcome feeds the target's health and circuit.
 /// </summary>
-public sealed partial class TargetDispatcher(ILogger<TargetDispatcher> logger)
+/// <remarks>
+/// It knows nothing of wire protocols: each surface (OpenAI, Anthropic) passes a send function that
+/// calls one target and forwards its answer, and turns the final failure into its own error shape.
+/// </remarks>
+public sealed partial class TargetDispatcher(TargetRegistry registry, TimeProvider time, ILogger<TargetDispatcher> logger)
 {
     public async Task<DispatchResult> DispatchAsync<TState>(
         Route route,
@@ -17,33 +27,207 @@ public sealed partial class TargetDispatcher(ILogger<TargetDispatcher> logger)
         Func<TargetAttempt, TState, Task<AttemptOutcome>> send,
         CancellationToken cancellationToken)
     {
-        AttemptFailure? lastFailure = null;
-        var attempts = 0;
-        for (var i = 0; i < route.Targets.Count; i++)
+        var plan = registry.PlanFor(route);
+        var run = new Run<TState>(this, plan, state, send, cancellationToken);
+        using var deadline = plan.Deadline is { } limit ? new TimeoutScope(limit, time, cancellationToken) : null;
+        var token = deadline?.Token ?? cancellationToken;
+        try
         {
-            var target = route.Targets[i];
-            attempts++;
-            var outcome = await send(new TargetAttempt(target, attempts, cancellationToken), state);
-            switch (outcome.Status)
+            if (plan.Retry is null)
             {
-                case AttemptStatus.Delivered:
-                    lastFailure?.Dispose();
-                    return new DispatchResult(DispatchStatus.Delivered, outcome.Result, target, attempts, null);
-                case AttemptStatus.ClientClosed:
-                    lastFailure?.Dispose();
-                    return new DispatchResult(DispatchStatus.ClientClosed, outcome.Result, target, attempts, null);
-                default:
-                    var failure = outcome.Failure!;
-                    LogAttemptFailed(logger, target.Provider.Name, target.Model, failure.Kind, failure.UpstreamStatus ?? 0, failure.Error.Message);
-                    lastFailure?.Dispose();
-                    lastFailure = outcome.Failure;
-                    break;
+                await run.RoundAsync(token);
+            }
+            else
+            {
+                var context = ResilienceContextPool.Shared.Get(token);
+                try
+                {
+                    var outcome = await plan.Retry.ExecuteOutcomeAsync(
+                        static async (ctx, r) => Outcome.FromResult(await r.RoundAsync(ctx.CancellationToken)), context, run);
+                    if (outcome.Exception is { } exception and not OperationCanceledException)
+                        outcome.ThrowIfException();
+                }
+                finally
+                {
+                    ResilienceContextPool.Shared.Return(context);
+                }
             }
         }
-        return new DispatchResult(DispatchStatus.Exhausted, default, null, attempts, lastFailure);
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            // The deadline passed while waiting between rounds: the last failure stands.
+        }
+        return run.Result();
     }
+
+    /// <summary>One request's dispatch: its rounds, attempts and last failure.</summary>
+    private sealed class Run<TState>(
+        TargetDispatcher dispatcher, RoutePlan plan, TState state, Func<TargetAttempt, TState, Task<AttemptOutcome>> send, CancellationToken clientAborted)
+    {
+        private readonly long _start = dispatcher.Time.GetTimestamp();
+        private int _attempts;
+        private AttemptOutcome? _final;
+        private Target? _finalTarget;
+        private AttemptFailure? _lastFailure;
+
+        public DispatchResult Result()
+        {
+            if (clientAborted.IsCancellationRequested && _final is not { Status: AttemptStatus.Delivered })
+            {
+                _lastFailure?.Dispose();
+                return new DispatchResult(DispatchStatus.ClientClosed, AttemptOutcome.ClientClosed.Result, _finalTarget, _attempts, null);
+            }
+            if (_final is { } final)
+            {
+                _lastFailure?.Dispose();
+                var status = final.Status == AttemptStatus.Delivered ? DispatchStatus.Delivered : DispatchStatus.ClientClosed;
+                return new DispatchResult(status, final.Result, _finalTarget, _attempts, null);
+            }
+            return new DispatchResult(DispatchStatus.Exhausted, default, null, _attempts, _lastFailure);
+        }
+
+        public async ValueTask<RoundResult> RoundAsync(CancellationToken cancellationToken)
+        {
+            var time = dispatcher.Time;
+            var targets = plan.Route.Targets;
+            var order = ArrayPool<int>.Shared.Rent(targets.Count);
+            var retryable = false;
+            TimeSpan? retryAfter = null;
+            try
+            {
+                var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+                var count = plan.Order(order, now);
+                if (count == 0)
+                    return NoTargetAvailable(now);
+                for (var o = 0; o < count; o++)
+                {
+                    var index = order[o];
+                    var target = targets[index];
+                    var health = plan.Health[index];
+                    if (!health.Breaker.TryPass(time.GetUtcNow().ToUnixTimeMilliseconds()))
+                        continue;
+                    var outcome = await AttemptAsync(index, target, health, cancellationToken);
+                    if (outcome.Status != AttemptStatus.Failed)
+                    {
+                        _final = outcome;
+                        _finalTarget = target;
+                        return new RoundResult(false, null);
+                    }
+                    var failure = outcome.Failure!;
+                    if (cancellationToken.IsCancellationRequested)
+                    {
+                        Keep(failure);
+                        return new RoundResult(false, null);
+                    }
+                    dispatcher.LogAttemptFailed(target.Provider.Name, target.Model, failure.Kind, failure.UpstreamStatus ?? 0, failure.Error.Message);
+                    var forbidden = failure.Response is { } answered && RetryAfter.ForbidsRetry(answered);
+                    if (plan.IsRetryable(failure) && !forbidden)
+                    {
+                        retryable = true;
+                        if (failure.Response is { } response && RetryAfter.Read(response, time.GetUtcNow()) is { } wait)
+                            retryAfter = retryAfter is { } known && known > wait ? known : wait;
+                    }
+                    Keep(failure);
+                }
+            }
+            finally
+            {
+                ArrayPool<int>.Shared.Return(order);
+            }
+            // A wait longer than the route allows (or than its deadline leaves) would only delay the same answer.
+            if (retryAfter > plan.MaxBackoff || (plan.Deadline is { } deadline && retryAfter > deadline - dispatcher.Time.GetElapsedTime(_start)))
+                retryable = false;
+            return new RoundResult(retryable, retryAfter);
+        }
+
+        private async Task<AttemptOutcome> AttemptAsync(int index, Target target, TargetHealth health, CancellationToken cancellationToken)
+        {
+            var time = dispatcher.Time;
+            var slot = new TargetSlot(true, null);
+            if (plan.Limited[index])
+            {
+                slot = await health.Limiter.TryAcquireAsync(target.Config, cancellationToken);
+                if (!slot.Acquired)
+                {
+                    health.Breaker.OnAbandoned();
+                    return AttemptOutcome.Failed(new AttemptFailure(FailureKind.Busy, GatewayError.TargetBusy(target.Provider.Name)));
+                }
+            }
+            _attempts++;
+            var attemptStart = time.GetTimestamp();
+            using var total = plan.AttemptTotal is { } limit ? new TimeoutScope(limit, time, cancellationToken) : null;
+            AttemptOutcome outcome;
+            try
+            {
+                outcome = await send(new TargetAttempt(target, _attempts, plan.Timeouts[index], total?.Token ?? cancellationToken), state);
+            }
+            finally
+            {
+                slot.Release();
+            }
+            switch (outcome.Status)
+            {
+                case AttemptStatus.Delivered when outcome.Result.Outcome is UsageOutcome.StreamInterrupted or UsageOutcome.UpstreamError:
+                    // It reached the client, so there is no going back, but the target did fail.
+                    health.RecordFailure(time.GetUtcNow().ToUnixTimeMilliseconds(), outcome.Result.Error ?? "failed mid-answer", target.Provider.CircuitBreaker);
+                    break;
+                case AttemptStatus.Delivered:
+                    health.RecordSuccess(Latency(outcome, attemptStart));
+                    break;
+                case AttemptStatus.ClientClosed:
+                    health.Breaker.OnAbandoned();
+                    break;
+                default:
+                    if (outcome.Failure!.Kind == FailureKind.Busy || clientAborted.IsCancellationRequested)
+                        health.Breaker.OnAbandoned();
+                    else
+                        health.RecordFailure(time.GetUtcNow().ToUnixTimeMilliseconds(), outcome.Failure.Error.Message, target.Provider.CircuitBreaker);
+                    break;
+            }
+            return outcome;
+        }
+
+        /// <summary>Time to first token of this attempt; the forwarders measure it from the request's start.</summary>
+        private TimeSpan Latency(AttemptOutcome outcome, long attemptStart)
+        {
+            var sinceAttempt = dispatcher.Time.GetElapsedTime(attemptStart);
+            if (outcome.Result.TimeToFirstToken is not { } firstToken)
+                return sinceAttempt;
+            var beforeAttempt = dispatcher.Time.GetElapsedTime(_start, attemptStart);
+            var latency = firstToken - beforeAttempt;
+            return latency > TimeSpan.Zero && latency < sinceAttempt ? latency : sinceAttempt;
+        }
+
+        private RoundResult NoTargetAvailable(long now)
+        {
+            var soonest = long.MaxValue;
+            foreach (var health in plan.Health)
+                soonest = Math.Min(soonest, health.Breaker.OpenUntil);
+            var wait = TimeSpan.FromMilliseconds(Math.Max(0, soonest - now));
+            var seconds = (int)Math.Ceiling(Math.Max(1, wait.TotalSeconds));
+            if (_lastFailure is null)
+                Keep(new AttemptFailure(FailureKind.Busy, GatewayError.NoTarget(plan.Route.Name) with { RetryAfterSeconds = seconds }));
+            return new RoundResult(wait <= plan.MaxBackoff, wait);
+        }
+
+        private void Keep(AttemptFailure failure)
+        {
+            if (ReferenceEquals(failure, _lastFailure))
+                return;
+            // An upstream's own answer tells the client more than a failure without one: keep it over those.
+            if (_lastFailure?.Response is not null && failure.Response is null)
+            {
+                failure.Dispose();
+                return;
+            }
+            _lastFailure?.Dispose();
+            _lastFailure = failure;
+        }
+    }
+
+    private TimeProvider Time => time;
 
     [LoggerMessage(EventId = 1300, Level = LogLevel.Information,
         Message = "Provider {Provider} model {Model} failed ({Kind}, HTTP {Status}): {Reason}")]
-    private static partial void LogAttemptFailed(ILogger logger, string provider, string model, FailureKind kind, int status, string reason);
+    private partial void LogAttemptFailed(string provider, string model, FailureKind kind, int status, string reason);
 }

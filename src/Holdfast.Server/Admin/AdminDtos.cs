@@ -6,14 +6,19 @@ namespace Holdfast.Server.Admin;
 
 public sealed record KeyView(
     string Id, string Name, string Prefix, IReadOnlyList<string> Routes, int? Rpm,
-    DateTimeOffset CreatedAt, DateTimeOffset? RevokedAt, bool Revoked)
+    DateTimeOffset CreatedAt, DateTimeOffset? RevokedAt, bool Revoked, int? Tpm, int? Concurrency)
 {
     public static KeyView From(VirtualKey key) =>
-        new(key.Id, key.Name, key.Prefix, key.Routes, key.Rpm, key.CreatedAt, key.RevokedAt, key.IsRevoked);
+        new(key.Id, key.Name, key.Prefix, key.Routes, key.Rpm, key.CreatedAt, key.RevokedAt, key.IsRevoked, key.Tpm, key.Concurrency);
 }
 
 public sealed record CreatedKeyView(
-    string Id, string Key, string Name, string Prefix, IReadOnlyList<string> Routes, int? Rpm, DateTimeOffset CreatedAt);
+    string Id, string Key, string Name, string Prefix, IReadOnlyList<string> Routes, int? Rpm, DateTimeOffset CreatedAt, int? Tpm, int? Concurrency)
+{
+    public static CreatedKeyView From(Keys.IssuedKey issued) =>
+        new(issued.Key.Id, issued.Secret, issued.Key.Name, issued.Key.Prefix, issued.Key.Routes, issued.Key.Rpm, issued.Key.CreatedAt,
+            issued.Key.Tpm, issued.Key.Concurrency);
+}
 
 public sealed record KeyList(IReadOnlyList<KeyView> Data);
 
@@ -39,4 +44,5 @@ public sealed record ReloadResult(bool Reloaded, IReadOnlyList<string> Errors);
 [JsonSerializable(typeof(RevokedKeyView))]
 [JsonSerializable(typeof(UsageReport))]
 [JsonSerializable(typeof(ReloadResult))]
+[JsonSerializable(typeof(ProviderHealthList))]
 public sealed partial class AdminJson : JsonSerializerContext;

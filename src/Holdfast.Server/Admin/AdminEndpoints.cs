@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Holdfast.Gateway.Auth;
 using Holdfast.Gateway.Errors;
+using Holdfast.Gateway.Routing;
 using Holdfast.Server.Hosting;
 using Holdfast.Server.Keys;
 using Holdfast.Storage;
@@ -12,7 +13,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Holdfast.Server.Admin;
 
-/// <summary>The admin API: keys, usage reports, configuration reload.</summary>
+/// <summary>The admin API: keys, usage reports, provider health, configuration reload.</summary>
 public static class AdminEndpoints
 {
     public static IEndpointRouteBuilder MapAdminApi(this IEndpointRouteBuilder endpoints)
@@ -28,6 +29,8 @@ public static class AdminEndpoints
         admin.MapGet("/keys", ListKeysAsync);
         admin.MapDelete("/keys/{id}", RevokeKeyAsync);
         admin.MapGet("/usage", UsageAsync);
+        admin.MapGet("/providers", (TargetRegistry registry) =>
+            Results.Json(ProviderHealthReport.Build(registry), AdminJson.Default.ProviderHealthList));
         admin.MapPost("/config/reload", (ConfigReloader reloader) =>
         {
             var errors = reloader.Reload();
@@ -55,8 +58,7 @@ public static class AdminEndpoints
             return Error(GatewayError.InvalidRequest(string.Join("; ", problems)));
         var issued = await keys.CreateAsync(request, context.RequestAborted);
         await ring.RefreshAsync(force: true, context.RequestAborted);
-        var k = issued.Key;
-        return Results.Json(new CreatedKeyView(k.Id, issued.Secret, k.Name, k.Prefix, k.Routes, k.Rpm, k.CreatedAt),
+        return Results.Json(CreatedKeyView.From(issued),
             AdminJson.Default.CreatedKeyView, statusCode: 201);
     }
 

@@ -4,7 +4,7 @@ using Holdfast.Storage;
 
 namespace Holdfast.Server.Keys;
 
-public sealed record NewKeyRequest(string? Name, IReadOnlyList<string>? Routes, int? Rpm);
+public sealed record NewKeyRequest(string? Name, IReadOnlyList<string>? Routes, int? Rpm, int? Tpm = null, int? Concurrency = null);
 
 /// <summary>A key just created: the secret is returned this once and never stored.</summary>
 public sealed record IssuedKey(VirtualKey Key, string Secret);
@@ -23,6 +23,10 @@ public sealed class KeyManagement(IStore store, TimeProvider time)
             errors.Add($"name must be at most {MaxNameLength} characters");
         if (request.Rpm is <= 0)
             errors.Add("rpm must be a positive number");
+        if (request.Tpm is <= 0)
+            errors.Add("tpm must be a positive number");
+        if (request.Concurrency is <= 0)
+            errors.Add("concurrency must be a positive number");
         if (request.Routes?.Any(string.IsNullOrWhiteSpace) == true)
             errors.Add("routes must not contain empty names");
         return errors;
@@ -43,6 +47,8 @@ public sealed class KeyManagement(IStore store, TimeProvider time)
             Prefix = prefix,
             Routes = request.Routes?.Select(r => r.Trim()).Distinct(StringComparer.Ordinal).ToList() ?? [],
             Rpm = request.Rpm,
+            Tpm = request.Tpm,
+            Concurrency = request.Concurrency,
             CreatedAt = now,
         };
         await store.Keys.AddAsync(key, cancellationToken);

@@ -6,18 +6,18 @@ namespace Holdfast.Storage.Sql;
 
 internal sealed class SqlKeyStore(SqlDatabase database) : IKeyStore
 {
-    private const string Columns = "id, name, hash, prefix, routes, rpm, created_at, revoked_at";
+    private const string Columns = "id, name, hash, prefix, routes, rpm, created_at, revoked_at, tpm, concurrency";
     private const string BumpVersion = "UPDATE store_meta SET value = value + 1 WHERE name = 'keys_version'";
 
     public Task AddAsync(VirtualKey key, CancellationToken cancellationToken) =>
         database.WriteAsync(async (connection, transaction) =>
         {
             await connection.Command(
-                    $"INSERT INTO api_keys ({Columns}) VALUES (@id, @name, @hash, @prefix, @routes, @rpm, @created, NULL)",
+                    $"INSERT INTO api_keys ({Columns}) VALUES (@id, @name, @hash, @prefix, @routes, @rpm, @created, NULL, @tpm, @concurrency)",
                     transaction)
                 .With("@id", key.Id).With("@name", key.Name).With("@hash", key.Hash).With("@prefix", key.Prefix)
                 .With("@routes", JsonSerializer.Serialize(key.Routes, StorageJson.Default.IReadOnlyListString))
-                .With("@rpm", key.Rpm).With("@created", Time.ToMillis(key.CreatedAt))
+                .With("@rpm", key.Rpm).With("@tpm", key.Tpm).With("@concurrency", key.Concurrency).With("@created", Time.ToMillis(key.CreatedAt))
                 .ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             await connection.Command(BumpVersion, transaction).ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             return 0;
@@ -72,5 +72,7 @@ internal sealed class SqlKeyStore(SqlDatabase database) : IKeyStore
         Rpm = (int?)reader.NullableInt64(5),
         CreatedAt = Time.FromMillis(reader.Int64(6)),
         RevokedAt = Time.FromMillis(reader.NullableInt64(7)),
+        Tpm = (int?)reader.NullableInt64(8),
+        Concurrency = (int?)reader.NullableInt64(9),
     };
 }

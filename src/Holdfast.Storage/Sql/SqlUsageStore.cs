@@ -10,9 +10,9 @@ internal sealed class SqlUsageStore(SqlDatabase database) : IUsageStore
 
     private const string Columns =
         "request_id, ts, key_id, endpoint, route, provider, model, status, outcome, stream, latency_us, ttft_us, " +
-        "prompt_tokens, completion_tokens, cached_tokens, tokens_estimated, cost_nanos, attempts, error";
+        "prompt_tokens, completion_tokens, cached_tokens, tokens_estimated, cost_nanos, attempts, error, cache_hit";
 
-    private const int ColumnCount = 19;
+    private const int ColumnCount = 20;
 
     public Task AppendAsync(IReadOnlyList<UsageRecord> records, CancellationToken cancellationToken)
     {
@@ -60,7 +60,8 @@ internal sealed class SqlUsageStore(SqlDatabase database) : IUsageStore
                 .With($"@p{p + 15}", r.Tokens.Estimated ? 1 : 0)
                 .With($"@p{p + 16}", r.CostUsd is { } cost ? Money.ToNanos(cost) : null)
                 .With($"@p{p + 17}", r.Attempts)
-                .With($"@p{p + 18}", r.Error);
+                .With($"@p{p + 18}", r.Error)
+                .With($"@p{p + 19}", r.CacheHit ? 1 : 0);
         }
         command.CommandText = sql.ToString();
         return command;
@@ -136,6 +137,7 @@ internal sealed class SqlUsageStore(SqlDatabase database) : IUsageStore
         CostUsd = r.NullableInt64(16) is { } nanos ? Money.FromNanos(nanos) : null,
         Attempts = (int)r.Int64(17),
         Error = r.NullableString(18),
+        CacheHit = r.Int64(19) != 0,
     };
 
     private static long Micros(TimeSpan value) => value.Ticks / 10;

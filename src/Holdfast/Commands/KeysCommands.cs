@@ -28,14 +28,18 @@ internal static class KeysCommands
         var name = new Option<string>("--name") { Description = "A name for the key's owner or app.", Required = true };
         var routes = new Option<string?>("--routes") { Description = "Comma-separated routes the key may call (default: all)." };
         var rpm = new Option<int?>("--rpm") { Description = "Requests per minute." };
+        var tpm = new Option<int?>("--tpm") { Description = "Tokens (prompt + completion) per minute." };
+        var concurrency = new Option<int?>("--concurrency") { Description = "Requests in flight at once." };
         var json = new Option<bool>("--json") { Description = "Print JSON." };
-        var command = new Command("create", "Create a key and print it (it is shown only this once).") { name, routes, rpm, json, config, data };
+        var command = new Command("create", "Create a key and print it (it is shown only this once).") { name, routes, rpm, tpm, concurrency, json, config, data };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var request = new NewKeyRequest(
                 parse.GetValue(name),
                 parse.GetValue(routes)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
-                parse.GetValue(rpm));
+                parse.GetValue(rpm),
+                parse.GetValue(tpm),
+                parse.GetValue(concurrency));
             var problems = KeyManagement.Validate(request);
             if (problems.Count > 0)
             {
@@ -49,7 +53,7 @@ internal static class KeysCommands
                 if (parse.GetValue(json))
                 {
                     Console.WriteLine(JsonSerializer.Serialize(
-                        new CreatedKeyView(k.Id, issued.Secret, k.Name, k.Prefix, k.Routes, k.Rpm, k.CreatedAt), AdminJson.Default.CreatedKeyView));
+                        CreatedKeyView.From(issued), AdminJson.Default.CreatedKeyView));
                 }
                 else
                 {
@@ -78,13 +82,15 @@ internal static class KeysCommands
                     Console.WriteLine(JsonSerializer.Serialize(new KeyList(list.Select(KeyView.From).ToList()), AdminJson.Default.KeyList));
                     return 0;
                 }
-                var table = new Table().AddColumns("ID", "Name", "Key", "Routes", "RPM", "Created (UTC)", "State");
+                var table = new Table().AddColumns("ID", "Name", "Key", "Routes", "RPM", "TPM", "Concurrency", "Created (UTC)", "State");
                 foreach (var k in list)
                 {
                     table.AddRow(
                         Markup.Escape(k.Id), Markup.Escape(k.Name), Markup.Escape(k.Prefix + "…"),
                         Markup.Escape(k.Routes.Count == 0 ? "all" : string.Join(",", k.Routes)),
                         k.Rpm?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-",
+                        k.Tpm?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-",
+                        k.Concurrency?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-",
                         k.CreatedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture),
                         k.IsRevoked ? "[red]revoked[/]" : "[green]active[/]");
                 }
