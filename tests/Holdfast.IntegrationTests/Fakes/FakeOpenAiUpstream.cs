@@ -54,7 +54,11 @@ public sealed class FakeOpenAiUpstream : IAsyncDisposable
         using var reader = new StreamReader(context.Request.Body, Encoding.UTF8);
         var body = await reader.ReadToEndAsync();
         var request = new FakeRequest(context.Request.Path.Value ?? "", body,
-            context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase));
+            context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase))
+        {
+            Query = context.Request.QueryString.Value ?? "",
+            ReceivedAt = DateTime.UtcNow,
+        };
         Received.Enqueue(request);
         await Behavior(request).ExecuteAsync(context, request);
     }
@@ -68,6 +72,10 @@ public sealed class FakeOpenAiUpstream : IAsyncDisposable
 
 public sealed record FakeRequest(string Path, string Body, IReadOnlyDictionary<string, string> Headers)
 {
+    public string Query { get; init; } = "";
+
+    public DateTime ReceivedAt { get; init; }
+
     public JsonNode? Json => string.IsNullOrEmpty(Body) ? null : JsonNode.Parse(Body);
 
     public string? Model => Json?["model"]?.GetValue<string>();
@@ -100,6 +108,9 @@ public abstract class FakeBehavior
     /// a gateway that held chunks back would never let the test open the gate.
     /// </summary>
     public static FakeBehavior Gated(int before, Task gate, int chunks = 5) => new GatedBehavior(before, gate, chunks);
+
+    /// <summary>Waits for <paramref name="gate"/> before answering as <paramref name="then"/> does.</summary>
+    public static FakeBehavior After(Task gate, FakeBehavior then) => new AfterBehavior(gate, then);
 
     /// <summary>Writes exactly these raw bytes as the body, with the given content type.</summary>
     public static FakeBehavior Raw(string contentType, string body, int status = 200) => new RawBehavior(contentType, body, status);
@@ -187,6 +198,15 @@ public abstract class FakeBehavior
                 await context.Response.WriteAsync(chunk);
                 await context.Response.Body.FlushAsync();
             }
+        }
+    }
+
+    private sealed class AfterBehavior(Task gate, FakeBehavior then) : FakeBehavior
+    {
+        public override async Task ExecuteAsync(HttpContext context, FakeRequest request)
+        {
+            await gate.WaitAsync(TimeSpan.FromSeconds(30), context.RequestAborted);
+            await then.ExecuteAsync(context, request);
         }
     }
 
