@@ -67,6 +67,34 @@ public sealed class CliTests : IDisposable
         Assert.Contains("OK (1 providers", stdout);
     }
 
+    public static TheoryData<string> ExampleConfigs()
+    {
+        var directory = AppContext.BaseDirectory;
+        while (!File.Exists(Path.Combine(directory, "Holdfast.slnx")))
+            directory = Path.GetDirectoryName(directory) ?? throw new InvalidOperationException("The repository root was not found.");
+        var examples = Path.Combine(directory, "examples");
+        var files = new TheoryData<string>(Path.Combine(examples, "holdfast.yaml"));
+        foreach (var file in Directory.GetFiles(Path.Combine(examples, "providers"), "*.yaml").Order(StringComparer.Ordinal))
+            files.Add(file);
+        return files;
+    }
+
+    [Theory]
+    [MemberData(nameof(ExampleConfigs))]
+    public async Task ConfigCheck_EveryExampleConfig_Passes(string path)
+    {
+        var env = new Dictionary<string, string>
+        {
+            ["HOLDFAST_ADMIN_TOKEN"] = "admin", ["OPENAI_API_KEY"] = "sk-x", ["AZURE_OPENAI_API_KEY"] = "az-x", ["OPENROUTER_API_KEY"] = "or-x",
+            ["TOGETHER_API_KEY"] = "tg-x", ["GROQ_API_KEY"] = "gq-x",
+        };
+
+        var (exit, stdout, stderr) = await HoldfastProcess.RunAsync(_directory, env, "config", "check", "--config", path);
+
+        Assert.True(exit == 0, $"{path}: {stderr}");
+        Assert.Contains("OK (", stdout);
+    }
+
     [Fact]
     public async Task ConfigSchema_PrintsAJsonSchema()
     {
@@ -75,6 +103,26 @@ public sealed class CliTests : IDisposable
         var schema = JsonNode.Parse(stdout)!;
         Assert.Equal("https://json-schema.org/draft/2020-12/schema", schema["$schema"]!.GetValue<string>());
         Assert.NotNull(schema["properties"]!["routes"]);
+    }
+
+    [Fact]
+    public async Task Keys_Create_TakesTokenAndConcurrencyLimits()
+    {
+        var data = Path.Combine(_directory, "data");
+        var (exit, stdout, stderr) = await HoldfastProcess.RunAsync(_directory, null,
+            "keys", "create", "--name", "bob", "--tpm", "40000", "--concurrency", "4", "--data", data, "--json");
+        Assert.True(exit == 0, stderr);
+        var created = JsonNode.Parse(stdout)!;
+        Assert.Equal(40000, created["tpm"]!.GetValue<int>());
+        Assert.Equal(4, created["concurrency"]!.GetValue<int>());
+
+        (exit, stdout, _) = await HoldfastProcess.RunAsync(_directory, null, "keys", "list", "--data", data);
+        Assert.Equal(0, exit);
+        Assert.Contains("40000", stdout);
+
+        (exit, _, stderr) = await HoldfastProcess.RunAsync(_directory, null, "keys", "create", "--name", "x", "--concurrency", "0", "--data", data);
+        Assert.Equal(1, exit);
+        Assert.Contains("concurrency must be a positive number", stderr);
     }
 
     [Fact]
@@ -93,6 +141,7 @@ public sealed class CliTests : IDisposable
         var listed = JsonNode.Parse(stdout)!["data"]![0]!;
         Assert.Equal("alice", listed["name"]!.GetValue<string>());
         Assert.Equal(30, listed["rpm"]!.GetValue<int>());
+        Assert.Null(listed["tpm"]);
         Assert.DoesNotContain(secret, stdout);
 
         (exit, _, _) = await HoldfastProcess.RunAsync(_directory, null, "keys", "revoke", id, "--data", data);

@@ -48,7 +48,7 @@ public abstract class StoreConformanceTests : IAsyncLifetime
     public async Task Keys_AddListGetRevoke_RoundTrip()
     {
         var version0 = await Store.Keys.GetVersionAsync(CancellationToken.None);
-        var key = NewKey("key_a", routes: ["r1", "r2"], rpm: 60);
+        var key = NewKey("key_a", routes: ["r1", "r2"], rpm: 60) with { Tpm = 40_000, Concurrency = 8 };
         await Store.Keys.AddAsync(key, CancellationToken.None);
 
         var listed = Assert.Single(await Store.Keys.ListAsync(CancellationToken.None));
@@ -84,11 +84,56 @@ public abstract class StoreConformanceTests : IAsyncLifetime
             Attempts = 2,
             Outcome = UsageOutcome.StreamInterrupted,
             Tokens = new TokenCounts(100, 20, 30, Estimated: true),
+            CacheHit = true,
         };
         await Store.Usage.AppendAsync([record], CancellationToken.None);
 
         var listed = Assert.Single(await Store.Usage.ListAsync(new UsageListQuery(), CancellationToken.None));
         Assert.Equal(record, listed);
+    }
+
+    [Fact]
+    public async Task ResponseCache_PutGetExpireReplace()
+    {
+        var body = new byte[] { 0, 1, 2, 255, (byte)'{' };
+        var entry = new CachedResponse("k1", "route-a", Day1, Day1.AddMinutes(10), "text/event-stream", body, "p", "m", 12, 7);
+        await Store.ResponseCache.PutAsync(entry, CancellationToken.None);
+
+        var found = await Store.ResponseCache.GetAsync("k1", Day1.AddMinutes(9), CancellationToken.None);
+        Assert.NotNull(found);
+        Assert.Equal(body, found.Body);
+        Assert.Equal(entry with { Body = found.Body }, found);
+        Assert.Null(await Store.ResponseCache.GetAsync("k1", Day1.AddMinutes(10), CancellationToken.None));
+        Assert.Null(await Store.ResponseCache.GetAsync("k2", Day1, CancellationToken.None));
+
+        await Store.ResponseCache.PutAsync(entry with { ContentType = "application/json", ExpiresAt = Day1.AddHours(1) }, CancellationToken.None);
+        var replaced = await Store.ResponseCache.GetAsync("k1", Day1.AddMinutes(30), CancellationToken.None);
+        Assert.Equal("application/json", replaced!.ContentType);
+    }
+
+    [Fact]
+    public async Task ResponseCache_Trim_DropsExpiredThenOldestBeyondEitherBound()
+    {
+        for (var i = 0; i < 6; i++)
+        {
+            var entry = new CachedResponse($"k{i}", "route-a", Day1.AddSeconds(i), Day1.AddSeconds(i == 0 ? 5 : 3600), "application/json",
+                new byte[100], null, null, 1, 1);
+            await Store.ResponseCache.PutAsync(entry, CancellationToken.None);
+        }
+        await Store.ResponseCache.PutAsync(new CachedResponse("other", "route-b", Day1, Day1.AddHours(1), "application/json", new byte[100], null, null, 1, 1),
+            CancellationToken.None);
+
+        // k0 has expired; of k1..k5 the newest three fit 3 entries, and only two fit 250 bytes.
+        await Store.ResponseCache.TrimAsync("route-a", Day1.AddSeconds(10), maxEntries: 3, maxBytes: 250, CancellationToken.None);
+
+        var now = Day1.AddSeconds(10);
+        var kept = new List<string>();
+        foreach (var key in new[] { "k0", "k1", "k2", "k3", "k4", "k5", "other" })
+        {
+            if (await Store.ResponseCache.GetAsync(key, now, CancellationToken.None) is not null)
+                kept.Add(key);
+        }
+        Assert.Equal(["k4", "k5", "other"], kept);
     }
 
     [Fact]
