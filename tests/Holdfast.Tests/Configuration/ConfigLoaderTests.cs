@@ -131,6 +131,95 @@ public sealed class ConfigLoaderTests
         Assert.Equal(14, result.Errors.First(e => e.Path == "routes[0].targets[0].provider").Line);
     }
 
+    private const string Resilient = """
+        providers:
+          - name: azure
+            base_url: https://r.openai.azure.com/openai
+            api_key: k
+            auth_header: api-key
+            api_version: 2024-10-21
+            deployment_urls: true
+            connect_timeout: 2s
+            headers:
+              X-Title: Holdfast
+            circuit_breaker: { failures: 3, window: 1m, cooldown: 15s }
+        routes:
+          - name: chat
+            strategy: latency
+            targets:
+              - provider: azure
+                model: dep
+                weight: 2
+                max_concurrent: 8
+                rpm: 600
+                queue_timeout: 500ms
+            retry: { attempts: 3, backoff: 100ms, max_backoff: 5s, on_status: [429, 503], on_error: [timeout] }
+            timeouts: { connect: 1s, first_byte: 20s, total: 2m }
+            deadline: 3m
+            stream_hold: { chunks: 8, bytes: 4096, time: 1s }
+            cache: { ttl: 5m, max_entries: 100, max_bytes: 1048576, max_entry_bytes: 65536 }
+        """;
+
+    [Fact]
+    public void ResilienceFields_AreRead()
+    {
+        var config = Load(Resilient).GetOrThrow();
+
+        var provider = Assert.Single(config.Providers);
+        Assert.Equal(ProviderAuthHeaders.ApiKey, provider.AuthHeader);
+        Assert.Equal("2024-10-21", provider.ApiVersion);
+        Assert.True(provider.DeploymentUrls);
+        Assert.Equal(TimeSpan.FromSeconds(2), provider.ConnectTimeout);
+        Assert.Equal("Holdfast", provider.Headers["X-Title"]);
+        Assert.Equal(new CircuitBreakerConfig { Failures = 3, Window = TimeSpan.FromMinutes(1), Cooldown = TimeSpan.FromSeconds(15) }, provider.CircuitBreaker);
+        var route = Assert.Single(config.Routes);
+        Assert.Equal(RouteStrategies.Latency, route.Strategy);
+        var target = Assert.Single(route.Targets);
+        Assert.Equal((2, 8, 600, TimeSpan.FromMilliseconds(500)), (target.Weight, target.MaxConcurrent, target.Rpm, target.QueueTimeout));
+        Assert.Equal(3, route.Retry.Attempts);
+        Assert.Equal([429, 503], route.Retry.OnStatus);
+        Assert.Equal(["timeout"], route.Retry.OnError);
+        Assert.Equal(TimeSpan.FromSeconds(20), route.Timeouts.FirstByte);
+        Assert.Equal(TimeSpan.FromMinutes(3), route.Deadline);
+        Assert.Equal(8, route.StreamHold.Chunks);
+        Assert.Equal(TimeSpan.FromMinutes(5), route.Cache!.Ttl);
+        Assert.Equal(65536, route.Cache.MaxEntryBytes);
+    }
+
+    [Fact]
+    public void ResilienceDefaults_AreSensible()
+    {
+        var route = Assert.Single(Load(Valid).GetOrThrow().Routes);
+        Assert.Equal(RouteStrategies.Priority, route.Strategy);
+        Assert.Equal(2, route.Retry.Attempts);
+        Assert.Null(route.Cache);
+        Assert.Null(route.Deadline);
+    }
+
+    [Theory]
+    [InlineData("strategy: latency", "strategy: fastest", "routes[0].strategy", "unknown strategy 'fastest'")]
+    [InlineData("auth_header: api-key", "auth_header: x-key", "providers[0].auth_header", "must be one of")]
+    [InlineData("attempts: 3", "attempts: 0", "routes[0].retry.attempts", "must be at least 1")]
+    [InlineData("on_status: [429, 503]", "on_status: [200]", "routes[0].retry.on_status", "not an HTTP error status")]
+    [InlineData("on_error: [timeout]", "on_error: [gremlins]", "routes[0].retry.on_error", "unknown error 'gremlins'")]
+    [InlineData("max_backoff: 5s", "max_backoff: 10ms", "routes[0].retry.max_backoff", "must not be less than backoff")]
+    [InlineData("max_concurrent: 8", "max_concurrent: 0", "routes[0].targets[0].max_concurrent", "greater than 0")]
+    [InlineData("X-Title: Holdfast", "Authorization: Bearer x", "providers[0].headers.Authorization", "not a header name that may be set here")]
+    [InlineData("ttl: 5m", "ttl: 0s", "routes[0].cache.ttl", "greater than 0")]
+    [InlineData("first_byte: 20s", "first_byte: 0s", "routes[0].timeouts.first_byte", "greater than 0")]
+    [InlineData("weight: 2", "weight: 0", "routes[0].targets", "weight above 0")]
+    public void BadResilienceFields_NameTheField(string good, string bad, string path, string message)
+    {
+        var yaml = Resilient.Replace(good, bad);
+        if (good == "weight: 2")
+            yaml = yaml.Replace("strategy: latency", "strategy: weighted");
+        var result = Load(yaml);
+
+        var error = Assert.Single(result.Errors);
+        Assert.Equal(path, error.Path);
+        Assert.Contains(message, error.Message);
+    }
+
     [Fact]
     public void PostgresStore_NeedsAConnection()
     {
