@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 using Holdfast.Core.Configuration;
 
 namespace Holdfast.Gateway.Providers;
@@ -17,7 +18,7 @@ public sealed class OpenAiCompatibleAdapter : IProviderAdapter, IDisposable
 
     private readonly HttpMessageInvoker _invoker;
     private readonly TimeProvider _time;
-    private readonly ConcurrentDictionary<(ProviderConfig, string, string?), Uri> _uris = new();
+    private readonly ConcurrentDictionary<(ProviderConfig, string, string?), Uri> _uris = new(UriKeyComparer.Instance);
 
     public OpenAiCompatibleAdapter(TimeProvider time)
     {
@@ -139,4 +140,18 @@ public sealed class OpenAiCompatibleAdapter : IProviderAdapter, IDisposable
         });
 
     public void Dispose() => _invoker.Dispose();
+
+    /// <summary>Providers by reference: a config record's value hash walks all its fields, on every call.</summary>
+    private sealed class UriKeyComparer : IEqualityComparer<(ProviderConfig Provider, string Path, string? Deployment)>
+    {
+        public static readonly UriKeyComparer Instance = new();
+
+        public bool Equals((ProviderConfig Provider, string Path, string? Deployment) x, (ProviderConfig Provider, string Path, string? Deployment) y) =>
+            ReferenceEquals(x.Provider, y.Provider) && string.Equals(x.Path, y.Path, StringComparison.Ordinal) &&
+            string.Equals(x.Deployment, y.Deployment, StringComparison.Ordinal);
+
+        public int GetHashCode((ProviderConfig Provider, string Path, string? Deployment) key) =>
+            HashCode.Combine(RuntimeHelpers.GetHashCode(key.Provider), StringComparer.Ordinal.GetHashCode(key.Path),
+                key.Deployment is null ? 0 : StringComparer.Ordinal.GetHashCode(key.Deployment));
+    }
 }
