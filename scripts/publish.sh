@@ -8,6 +8,7 @@ cd "$(dirname "$0")/.."
 rids=("$@")
 [ ${#rids[@]} -gt 0 ] || rids=(linux-x64 linux-arm64)
 for rid in "${rids[@]}"; do
-  dotnet publish src/Holdfast -c Release -r "$rid" -p:PublishSingleFile=true -o "artifacts/publish/$rid" -nologo -v q
+  rm -rf "artifacts/publish/$rid"
+  dotnet publish src/Holdfast -c Release -r "$rid" -p:PublishSingleFile=true -p:DebugType=none -p:DebugSymbols=false -o "artifacts/publish/$rid" -nologo -v q
   echo "artifacts/publish/$rid/holdfast"
 done
