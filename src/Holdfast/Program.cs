@@ -6,6 +6,9 @@ var root = new RootCommand("Holdfast: a self-hosted AI gateway, durable runtime 
     ServeCommand.Create(),
     ConfigCommands.Create(),
     KeysCommands.Create(),
+    BackupCommands.CreateBackup(),
+    BackupCommands.CreateRestore(),
+    HealthCommand.Create(),
     VersionCommand.Create(),
 };
 

@@ -48,6 +48,8 @@ public static partial class HoldfastServer
             kestrel.AddServerHeader = false;
             kestrel.Limits.MaxRequestBodySize = config.Server.MaxBodyBytes;
         });
+        // Under systemd: Type=notify readiness and journal-friendly logs; elsewhere a no-op.
+        builder.Host.UseSystemd();
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = config.Server.ShutdownTimeout);
         ConfigureLogging(builder.Logging);
 
