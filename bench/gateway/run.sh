@@ -18,7 +18,12 @@ WARMUP=${WARMUP:-3}
 REPEAT=${REPEAT:-3}
 PEERS_DIR=${PEERS_DIR:-/tmp/peers}
 out=${OUT:-/tmp/holdfast-bench}
-mock_port=18090; holdfast_port=18093; yarp_port=18091; portkey_port=18792
+# Ports: PORT_BASE moves all four, so runs from several checkouts on one machine do not collide.
+PORT_BASE=${PORT_BASE:-18090}
+mock_port=$PORT_BASE; yarp_port=$((PORT_BASE + 1)); holdfast_port=$((PORT_BASE + 3)); portkey_port=$((PORT_BASE + 702))
+# FEATURES=on: the key has rpm/tpm/concurrency limits (never reached) and the route has a fallback
+# target, retries, a deadline and per-target limits, so the measured path includes all of them.
+FEATURES=${FEATURES:-off}
 
 if ! command -v wrk >/dev/null; then
   sudo=""; [ "$(id -u)" = 0 ] || sudo=sudo
@@ -50,10 +55,24 @@ routes:
     targets:
       - provider: mock
         model: gpt-4o-mini
+YAML
+if [ "$FEATURES" = on ]; then
+  cat >>"$out/holdfast.yaml" <<YAML
+        max_concurrent: 100000
+        rpm: 100000000
+      - provider: mock
+        model: gpt-4o-mini-fallback
+    retry: { attempts: 3 }
+    timeouts: { connect: 2s, first_byte: 30s, total: 5m }
+    deadline: 10m
+YAML
+fi
+cat >>"$out/holdfast.yaml" <<YAML
 prices:
   gpt-4o-mini: { input: 0.15, output: 0.60 }
 YAML
-key=$("$out/holdfast/holdfast" keys create --name bench --config "$out/holdfast.yaml" --data "$out/data" --json | sed -n 's/.*"key":"\([^"]*\)".*/\1/p')
+limits=(); [ "$FEATURES" = on ] && limits=(--rpm 100000000 --tpm 2000000000 --concurrency 100000)
+key=$("$out/holdfast/holdfast" keys create --name bench "${limits[@]}" --config "$out/holdfast.yaml" --data "$out/data" --json | sed -n 's/.*"key":"\([^"]*\)".*/\1/p')
 taskset -c 1 "$out/holdfast/holdfast" serve --config "$out/holdfast.yaml" --data "$out/data" --urls http://127.0.0.1:$holdfast_port >"$out/holdfast.log" 2>&1 & pids+=($!)
 wait_port $holdfast_port
 
