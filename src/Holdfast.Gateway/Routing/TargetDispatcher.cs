@@ -53,9 +53,10 @@ public sealed partial class TargetDispatcher(TargetRegistry registry, TimeProvid
                 }
             }
         }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
         {
-            // The deadline passed while waiting between rounds: the last failure stands.
+            // The client left, or the deadline passed while waiting (between rounds, or for a
+            // target's room): the result says which, and the last failure stands.
         }
         return run.Result();
     }
