@@ -15,6 +15,7 @@ namespace Holdfast.Gateway.Providers;
 public sealed class OpenAiCompatibleAdapter : IProviderAdapter, IDisposable
 {
     private static readonly HttpRequestOptionsKey<TimeSpan> ConnectTimeoutKey = new("holdfast.connect-timeout");
+    private static readonly TimeSpan DefaultConnectTimeout = new ProviderConfig().ConnectTimeout;
 
     private readonly HttpMessageInvoker _invoker;
     private readonly TimeProvider _time;
@@ -55,13 +56,18 @@ public sealed class OpenAiCompatibleAdapter : IProviderAdapter, IDisposable
             else
                 message.Headers.TryAddWithoutValidation("Authorization", "Bearer " + provider.ApiKey);
         }
-        foreach (var (name, value) in provider.Headers)
-            message.Headers.TryAddWithoutValidation(name, value);
-        message.Options.Set(ConnectTimeoutKey, request.ConnectTimeout ?? provider.ConnectTimeout);
+        if (provider.Headers.Count > 0)
+        {
+            foreach (var (name, value) in provider.Headers)
+                message.Headers.TryAddWithoutValidation(name, value);
+        }
+        var connectTimeout = request.ConnectTimeout ?? provider.ConnectTimeout;
+        // Connections are made rarely; the options dictionary is only worth allocating when it says something.
+        if (connectTimeout != DefaultConnectTimeout)
+            message.Options.Set(ConnectTimeoutKey, connectTimeout);
 
         using var firstByte = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        using var timer = _time.CreateTimer(static s => CancelQuietly((CancellationTokenSource)s!), firstByte,
-            request.FirstByteTimeout ?? provider.Timeout, Timeout.InfiniteTimeSpan);
+        using var timer = CancelAfter(firstByte, request.FirstByteTimeout ?? provider.Timeout);
         try
         {
             var response = await _invoker.SendAsync(message, firstByte.Token).ConfigureAwait(false);
@@ -93,9 +99,9 @@ public sealed class OpenAiCompatibleAdapter : IProviderAdapter, IDisposable
     /// <summary>Connects with the request's own connect timeout; a timeout surfaces as a <see cref="TimeoutException"/>.</summary>
     private async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken)
     {
-        var timeout = context.InitialRequestMessage.Options.TryGetValue(ConnectTimeoutKey, out var value) ? value : TimeSpan.FromSeconds(10);
+        var timeout = context.InitialRequestMessage.Options.TryGetValue(ConnectTimeoutKey, out var value) ? value : DefaultConnectTimeout;
         using var connect = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        using var timer = _time.CreateTimer(static s => CancelQuietly((CancellationTokenSource)s!), connect, timeout, Timeout.InfiniteTimeSpan);
+        using var timer = CancelAfter(connect, timeout);
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         try
         {
@@ -112,6 +118,17 @@ public sealed class OpenAiCompatibleAdapter : IProviderAdapter, IDisposable
             socket.Dispose();
             throw;
         }
+    }
+
+    /// <summary>Cancels <paramref name="source"/> after <paramref name="delay"/> on the configured clock (the system one without a timer object).</summary>
+    private ITimer? CancelAfter(CancellationTokenSource source, TimeSpan delay)
+    {
+        if (ReferenceEquals(_time, TimeProvider.System))
+        {
+            source.CancelAfter(delay);
+            return null;
+        }
+        return _time.CreateTimer(static s => CancelQuietly((CancellationTokenSource)s!), source, delay, Timeout.InfiniteTimeSpan);
     }
 
     private static void CancelQuietly(CancellationTokenSource source)

@@ -54,7 +54,7 @@ public sealed class ProxyHandler(
         }
         try
         {
-            await HandleAdmittedAsync(context, endpoint, snapshot, call, start);
+            await ForwardAdmittedAsync(context, endpoint, snapshot, call, start);
         }
         finally
         {
@@ -62,7 +62,7 @@ public sealed class ProxyHandler(
         }
     }
 
-    private async Task HandleAdmittedAsync(HttpContext context, ProxyEndpoint endpoint, ConfigSnapshot snapshot, CallRecord call, long start)
+    private async Task ForwardAdmittedAsync(HttpContext context, ProxyEndpoint endpoint, ConfigSnapshot snapshot, CallRecord call, long start)
     {
         var (body, bodyError) = await RequestBodyReader.ReadAsync(context.Request, snapshot.Config.Server.MaxBodyBytes, context.RequestAborted);
         if (bodyError is not null)

@@ -179,4 +179,8 @@ public sealed class RoutePlan
 public readonly record struct AttemptTimeouts(TimeSpan Connect, TimeSpan FirstByte);
 
 /// <summary>How one round over the targets ended, as the retry pipeline sees it.</summary>
-public sealed record RoundResult(bool Retryable, TimeSpan? RetryAfter);
+public sealed record RoundResult(bool Retryable, TimeSpan? RetryAfter)
+{
+    /// <summary>A round after which there is nothing to retry (an answer was delivered, or the client left).</summary>
+    public static readonly RoundResult Final = new(false, null);
+}

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using Holdfast.Core.Routing;
 using Holdfast.Core.Usage;
 using Holdfast.Gateway.Errors;
@@ -33,25 +34,10 @@ public sealed partial class TargetDispatcher(TargetRegistry registry, TimeProvid
         var token = deadline?.Token ?? cancellationToken;
         try
         {
-            if (plan.Retry is null)
-            {
-                await run.RoundAsync(token);
-            }
-            else
-            {
-                var context = ResilienceContextPool.Shared.Get(token);
-                try
-                {
-                    var outcome = await plan.Retry.ExecuteOutcomeAsync(
-                        static async (ctx, r) => Outcome.FromResult(await r.RoundAsync(ctx.CancellationToken)), context, run);
-                    if (outcome.Exception is { } exception and not OperationCanceledException)
-                        outcome.ThrowIfException();
-                }
-                finally
-                {
-                    ResilienceContextPool.Shared.Return(context);
-                }
-            }
+            // The first round runs outside the retry pipeline, so a request that succeeds at once pays nothing for it.
+            var first = await run.RoundAsync(token);
+            if (plan.Retry is not null && first.Retryable)
+                await RetryAsync(plan.Retry, run, first, token);
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)
         {
@@ -59,6 +45,26 @@ public sealed partial class TargetDispatcher(TargetRegistry registry, TimeProvid
             // target's room): the result says which, and the last failure stands.
         }
         return run.Result();
+    }
+
+    /// <summary>
+    /// Runs the further rounds through the route's retry pipeline. The pipeline's first call hands
+    /// back the round already run, so Polly waits (backoff or Retry-After) before the second.
+    /// </summary>
+    private static async Task RetryAsync<TState>(ResiliencePipeline<RoundResult> pipeline, Run<TState> run, RoundResult first, CancellationToken cancellationToken)
+    {
+        var context = ResilienceContextPool.Shared.Get(cancellationToken);
+        try
+        {
+            var outcome = await pipeline.ExecuteOutcomeAsync(
+                static async (ctx, r) => Outcome.FromResult(r.TakeReplay() ?? await r.RoundAsync(ctx.CancellationToken)), context, run.WithReplay(first));
+            if (outcome.Exception is not null and not OperationCanceledException)
+                outcome.ThrowIfException();
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
+        }
     }
 
     /// <summary>One request's dispatch: its rounds, attempts and last failure.</summary>
@@ -70,6 +76,20 @@ public sealed partial class TargetDispatcher(TargetRegistry registry, TimeProvid
         private AttemptOutcome? _final;
         private Target? _finalTarget;
         private AttemptFailure? _lastFailure;
+        private RoundResult? _replay;
+
+        public Run<TState> WithReplay(RoundResult round)
+        {
+            _replay = round;
+            return this;
+        }
+
+        public RoundResult? TakeReplay()
+        {
+            var replay = _replay;
+            _replay = null;
+            return replay;
+        }
 
         public DispatchResult Result()
         {
@@ -87,6 +107,7 @@ public sealed partial class TargetDispatcher(TargetRegistry registry, TimeProvid
             return new DispatchResult(DispatchStatus.Exhausted, default, null, _attempts, _lastFailure);
         }
 
+        [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
         public async ValueTask<RoundResult> RoundAsync(CancellationToken cancellationToken)
         {
             var time = dispatcher.Time;
@@ -112,13 +133,13 @@ public sealed partial class TargetDispatcher(TargetRegistry registry, TimeProvid
                     {
                         _final = outcome;
                         _finalTarget = target;
-                        return new RoundResult(false, null);
+                        return RoundResult.Final;
                     }
                     var failure = outcome.Failure!;
                     if (cancellationToken.IsCancellationRequested)
                     {
                         Keep(failure);
-                        return new RoundResult(false, null);
+                        return RoundResult.Final;
                     }
                     dispatcher.LogAttemptFailed(target.Provider.Name, target.Model, failure.Kind, failure.UpstreamStatus ?? 0, failure.Error.Message);
                     var forbidden = failure.Response is { } answered && RetryAfter.ForbidsRetry(answered);
@@ -141,7 +162,8 @@ public sealed partial class TargetDispatcher(TargetRegistry registry, TimeProvid
             return new RoundResult(retryable, retryAfter);
         }
 
-        private async Task<AttemptOutcome> AttemptAsync(int index, Target target, TargetHealth health, CancellationToken cancellationToken)
+        [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+        private async ValueTask<AttemptOutcome> AttemptAsync(int index, Target target, TargetHealth health, CancellationToken cancellationToken)
         {
             var time = dispatcher.Time;
             var slot = new TargetSlot(true, null);
