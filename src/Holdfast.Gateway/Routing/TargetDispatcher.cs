@@ -230,7 +230,8 @@ public sealed partial class TargetDispatcher(TargetRegistry registry, TimeProvid
             var seconds = (int)Math.Ceiling(Math.Max(1, wait.TotalSeconds));
             if (_lastFailure is null)
                 Keep(new AttemptFailure(FailureKind.Busy, GatewayError.NoTarget(plan.Route.Name) with { RetryAfterSeconds = seconds }));
-            return new RoundResult(wait <= plan.MaxBackoff, wait);
+            // Every circuit is open: failing fast, with the time until the first trial as Retry-After, is the point of them.
+            return RoundResult.Final;
         }
 
         private void Keep(AttemptFailure failure)
