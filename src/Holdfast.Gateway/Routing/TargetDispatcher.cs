@@ -190,8 +190,10 @@ public sealed partial class TargetDispatcher(TargetRegistry registry, TimeProvid
             }
             switch (outcome.Status)
             {
-                case AttemptStatus.Delivered when outcome.Result.Outcome is UsageOutcome.StreamInterrupted or UsageOutcome.UpstreamError:
-                    // It reached the client, so there is no going back, but the target did fail.
+                case AttemptStatus.Delivered when outcome.Result.Outcome == UsageOutcome.StreamInterrupted ||
+                                                  (outcome.Result.Outcome == UsageOutcome.UpstreamError && outcome.Result.Status < 400):
+                    // A stream that broke or reported an error after it reached the client: no going back, but the
+                    // target did fail. (An error status passed on as is, such as a 400, is the request's fault.)
                     health.RecordFailure(time.GetUtcNow().ToUnixTimeMilliseconds(), outcome.Result.Error ?? "failed mid-answer", target.Provider.CircuitBreaker);
                     break;
                 case AttemptStatus.Delivered:

@@ -126,6 +126,38 @@ public sealed class CircuitBreakerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task TheRequestsOwnErrors_DoNotOpenTheCircuit()
+    {
+        await StartAsync();
+        _a.Behavior = _ => FakeBehavior.Error(400, OpenAiWire.ErrorBody("bad messages", "invalid_request_error"));
+        for (var i = 0; i < 5; i++)
+        {
+            using var response = await PostAsync();
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        }
+
+        Assert.Equal(5, _a.Received.Count);
+        Assert.Empty(_b.Received);
+        var a = await TargetAAsync();
+        Assert.Equal("closed", a["circuit"]!.GetValue<string>());
+        Assert.Equal(0, a["failures"]!.GetValue<long>());
+    }
+
+    [Fact]
+    public async Task AStreamBrokenAfterItReachedTheClient_CountsAsAFailure()
+    {
+        await StartAsync();
+        _a.Behavior = _ => FakeBehavior.CutStream(3);
+        using (var response = await _client.PostAsync("v1/chat/completions",
+                   new StringContent("""{"model":"r","stream":true,"messages":[]}""", Encoding.UTF8, "application/json")))
+            Assert.Contains("stream_interrupted", await response.Content.ReadAsStringAsync());
+
+        var a = await TargetAAsync();
+        Assert.Equal(1, a["failures"]!.GetValue<long>());
+        Assert.Contains("mid-stream", a["last_error"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task FailuresSpreadBeyondTheWindow_DoNotOpenTheCircuit()
     {
         await StartAsync();
