@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Holdfast.Core.Usage;
 using Holdfast.Gateway.Errors;
 using Holdfast.Gateway.Http;
@@ -61,7 +62,8 @@ public static class JsonResponseForwarder
         return await ForwardErrorAsync(context, upstream, provider, (int)upstream.StatusCode, body, cancellationToken);
     }
 
-    private static async Task<AttemptOutcome?> ReadAsync(
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private static async ValueTask<AttemptOutcome?> ReadAsync(
         HttpContext context, HttpResponseMessage upstream, string provider, PooledBuffer body, CancellationToken cancellationToken)
     {
         try

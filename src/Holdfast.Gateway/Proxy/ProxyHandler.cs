@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using Holdfast.Core.Configuration;
 using Holdfast.Core.Keys;
 using Holdfast.Core.Routing;
@@ -62,7 +63,8 @@ public sealed class ProxyHandler(
         }
     }
 
-    private async Task ForwardAdmittedAsync(HttpContext context, ProxyEndpoint endpoint, ConfigSnapshot snapshot, CallRecord call, long start)
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    private async ValueTask ForwardAdmittedAsync(HttpContext context, ProxyEndpoint endpoint, ConfigSnapshot snapshot, CallRecord call, long start)
     {
         var (body, bodyError) = await RequestBodyReader.ReadAsync(context.Request, snapshot.Config.Server.MaxBodyBytes, context.RequestAborted);
         if (bodyError is not null)
@@ -106,7 +108,8 @@ public sealed class ProxyHandler(
         }
     }
 
-    private async Task ForwardAsync(
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    private async ValueTask ForwardAsync(
         HttpContext context, ProxyEndpoint endpoint, Route route, PooledBuffer body, ChatRequestFacts facts, CallRecord call, long start,
         CacheRequest? cacheRequest)
     {
