@@ -4,12 +4,16 @@ namespace Holdfast.Gateway.Routing;
 internal sealed class TimeoutScope : IDisposable
 {
     private readonly CancellationTokenSource _source;
-    private readonly ITimer _timer;
+    private readonly ITimer? _timer;
 
     public TimeoutScope(TimeSpan after, TimeProvider time, CancellationToken parent)
     {
         _source = CancellationTokenSource.CreateLinkedTokenSource(parent);
-        _timer = time.CreateTimer(static s => Cancel((CancellationTokenSource)s!), _source, after, Timeout.InfiniteTimeSpan);
+        // On the system clock the source's own timer does it, without a timer object per request.
+        if (ReferenceEquals(time, TimeProvider.System))
+            _source.CancelAfter(after);
+        else
+            _timer = time.CreateTimer(static s => Cancel((CancellationTokenSource)s!), _source, after, Timeout.InfiniteTimeSpan);
     }
 
     public CancellationToken Token => _source.Token;
@@ -28,7 +32,7 @@ internal sealed class TimeoutScope : IDisposable
 
     public void Dispose()
     {
-        _timer.Dispose();
+        _timer?.Dispose();
         _source.Dispose();
     }
 }
