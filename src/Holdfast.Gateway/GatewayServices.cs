@@ -1,4 +1,5 @@
 using Holdfast.Gateway.Auth;
+using Holdfast.Gateway.Budgets;
 using Holdfast.Gateway.Internal;
 using Holdfast.Gateway.Limits;
 using Holdfast.Gateway.Metering;
@@ -23,11 +24,17 @@ public static class GatewayServices
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IProviderAdapter, OpenAiCompatibleAdapter>());
         services.TryAddSingleton<ProviderAdapters>();
         services.TryAddSingleton<UsageSink>();
+        services.TryAddSingleton<BudgetAlertQueue>();
+        services.TryAddSingleton<BudgetWebhookSender>();
+        services.TryAddSingleton<IBudgetLedger, BudgetLedger>();
+        services.TryAddSingleton<BudgetGate>();
         services.TryAddSingleton<ProxyHandler>();
         services.TryAddSingleton<ModelsHandler>();
         services.TryAddSingleton<IGatewayInvoker, GatewayInvoker>();
         services.AddHostedService<KeyRingRefresher>();
         services.AddHostedService<UsageWriter>();
+        services.AddHostedService<BudgetAlertService>();
+        services.AddHostedService<UsageRetentionService>();
         return services;
     }
 

@@ -12,6 +12,8 @@ public interface IStore : IAsyncDisposable
 
     IUsageStore Usage { get; }
 
+    IBudgetStore Budgets { get; }
+
     /// <summary>Applies every schema migration not yet applied. Safe to call from several processes at once.</summary>
     Task MigrateAsync(CancellationToken cancellationToken);
 

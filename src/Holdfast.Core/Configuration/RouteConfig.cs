@@ -9,6 +9,9 @@ public sealed record RouteConfig
 
     [Description("Provider targets, tried in order.")]
     public IReadOnlyList<TargetConfig> Targets { get; init; } = [];
+
+    [Description("Output tokens a request without max_tokens is reserved for under a budget. Default budgets.assumed_max_tokens.")]
+    public int? DefaultMaxTokens { get; init; }
 }
 
 public sealed record TargetConfig

@@ -16,6 +16,12 @@ public sealed record VirtualKey
     /// <summary>Requests per minute, or null for no limit.</summary>
     public int? Rpm { get; init; }
 
+    /// <summary>A hard cap on what this key may spend, or null for none.</summary>
+    public Budgets.BudgetLimit? Budget { get; init; }
+
+    /// <summary>Whether streams for this key end with a usage chunk that carries the call's cost.</summary>
+    public bool StreamCost { get; init; }
+
     public required DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset? RevokedAt { get; init; }
 

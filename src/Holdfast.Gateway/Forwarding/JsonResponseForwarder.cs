@@ -1,6 +1,7 @@
 using Holdfast.Core.Usage;
 using Holdfast.Gateway.Errors;
 using Holdfast.Gateway.Http;
+using Holdfast.Gateway.Metering;
 using Holdfast.Gateway.OpenAi;
 using Microsoft.AspNetCore.Http;
 
@@ -47,6 +48,7 @@ public static class JsonResponseForwarder
         var response = context.Response;
         response.StatusCode = status;
         ResponseHeaders.Copy(upstream, response);
+        CallCostFeature.WriteHeader(context, payload.Usage);
         response.ContentLength = body.Length;
         await response.Body.WriteAsync(body.Memory, cancellationToken);
         return new ForwardResult(status, UsageOutcome.Success, payload.Usage, firstToken);

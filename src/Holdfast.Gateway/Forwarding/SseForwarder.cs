@@ -2,6 +2,7 @@ using System.Buffers;
 using System.IO.Pipelines;
 using Holdfast.Core.Usage;
 using Holdfast.Gateway.Errors;
+using Holdfast.Gateway.Metering;
 using Holdfast.Gateway.OpenAi;
 using Microsoft.AspNetCore.Http;
 
@@ -23,6 +24,7 @@ public sealed class SseForwarder
     private readonly bool _dropUsageChunk;
     private readonly long _startTimestamp;
     private readonly TimeProvider _time;
+    private readonly CallCostFeature? _cost;
 
     private bool _started;
     private bool _sawDone;
@@ -39,6 +41,7 @@ public sealed class SseForwarder
         _dropUsageChunk = dropUsageChunk;
         _startTimestamp = startTimestamp;
         _time = time;
+        _cost = context.Features.Get<CallCostFeature>();
     }
 
     public async Task<ForwardResult> ForwardAsync(long promptBytes, CancellationToken cancellationToken)
@@ -132,6 +135,12 @@ public sealed class SseForwarder
                     if (payload.HasUsage)
                     {
                         _usage = payload.Usage;
+                        if (payload.ChoicesEmpty && _cost is { CostInStream: true })
+                        {
+                            Start();
+                            UsageChunkCost.Write(output, data, _cost.Price(payload.Usage));
+                            return true;
+                        }
                         if (payload.ChoicesEmpty && _dropUsageChunk)
                             return false;
                     }

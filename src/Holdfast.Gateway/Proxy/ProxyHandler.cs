@@ -4,9 +4,11 @@ using Holdfast.Core.Keys;
 using Holdfast.Core.Routing;
 using Holdfast.Core.Usage;
 using Holdfast.Gateway.Auth;
+using Holdfast.Gateway.Budgets;
 using Holdfast.Gateway.Errors;
 using Holdfast.Gateway.Forwarding;
 using Holdfast.Gateway.Http;
+using Holdfast.Gateway.Internal;
 using Holdfast.Gateway.Limits;
 using Holdfast.Gateway.Metering;
 using Holdfast.Gateway.OpenAi;
@@ -27,6 +29,7 @@ public sealed partial class ProxyHandler(
     KeyRateLimiter rateLimiter,
     ProviderAdapters adapters,
     UsageSink usage,
+    BudgetGate budgets,
     TimeProvider time,
     ILogger<ProxyHandler> logger)
 {
@@ -41,7 +44,7 @@ public sealed partial class ProxyHandler(
             return;
         }
 
-        var call = new CallRecord(endpoint, key!, context.TraceIdentifier, time.GetUtcNow());
+        var call = new CallRecord(endpoint, key!, context.TraceIdentifier, time.GetUtcNow()) { Caller = context.Features.Get<InternalCaller>() };
         var decision = rateLimiter.TryAcquire(key!);
         RateLimitHeaders.Write(context.Response, decision);
         if (!decision.Allowed)
@@ -76,6 +79,13 @@ public sealed partial class ProxyHandler(
                 return;
             }
             snapshot.Routes.TryGet(facts.Model, out var route);
+            (call.Budget, error) = await budgets.ReserveAsync(context, snapshot, key!, route, body.Length, facts.MaxTokens,
+                producesOutput: endpoint != ProxyEndpoint.Embeddings, () => call.Target);
+            if (error is not null)
+            {
+                await RejectAsync(context, call, start, error);
+                return;
+            }
             await ForwardAsync(context, endpoint, route, body, facts, call, start);
         }
     }
@@ -144,6 +154,9 @@ public sealed partial class ProxyHandler(
     private ValueTask RecordAsync(CallRecord call, long start, ForwardResult result)
     {
         var model = call.Target?.Model;
+        var cost = CostOf(call.Target, result);
+        budgets.Settle(call.Budget, cost);
+        var caller = call.Caller;
         var record = new UsageRecord
         {
             RequestId = call.RequestId,
@@ -159,11 +172,21 @@ public sealed partial class ProxyHandler(
             Latency = time.GetElapsedTime(start),
             TimeToFirstToken = result.TimeToFirstToken,
             Tokens = result.Tokens,
-            CostUsd = config.Current.Prices.Cost(model, result.Tokens),
+            CostUsd = cost,
+            Workflow = caller?.Workflow,
+            RunId = caller?.RunId,
             Attempts = call.Attempts,
             Error = result.Error,
         };
         return usage.RecordAsync(record, CancellationToken.None);
+    }
+
+    /// <summary>What the call cost: nothing when it used nothing; unknown (null) when what it used has no price.</summary>
+    private decimal? CostOf(Target? target, ForwardResult result)
+    {
+        if (result.Tokens.Total == 0 && result.Outcome != UsageOutcome.Success)
+            return 0;
+        return target is null ? null : config.Current.Prices.Cost(target.Provider, target.Model, result.Tokens);
     }
 
     [LoggerMessage(EventId = 1000, Level = LogLevel.Information, Message = "Request {RequestId}: provider {Provider} model {Model} failed ({Reason})")]
@@ -183,5 +206,7 @@ public sealed partial class ProxyHandler(
         public bool Stream { get; set; }
         public Target? Target { get; set; }
         public int Attempts { get; set; }
+        public InternalCaller? Caller { get; init; }
+        public BudgetReservation? Budget { get; set; }
     }
 }

@@ -14,6 +14,7 @@ public sealed class SqlStore : IStore
         _time = time;
         Keys = new SqlKeyStore(database);
         Usage = new SqlUsageStore(database);
+        Budgets = new SqlBudgetStore(database);
     }
 
     public string Kind => _database.Dialect.Name;
@@ -23,6 +24,8 @@ public sealed class SqlStore : IStore
     public IKeyStore Keys { get; }
 
     public IUsageStore Usage { get; }
+
+    public IBudgetStore Budgets { get; }
 
     public Task MigrateAsync(CancellationToken cancellationToken) =>
         MigrationRunner.ApplyAsync(_database, _time, cancellationToken);

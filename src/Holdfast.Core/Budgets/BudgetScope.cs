@@ -1,0 +1,46 @@
+namespace Holdfast.Core.Budgets;
+
+public enum BudgetScopeKind
+{
+    Server,
+    Key,
+    Route,
+    Workflow,
+    Run,
+}
+
+/// <summary>What a budget caps: the whole server, one key, one route, one workflow or one workflow run.</summary>
+public readonly record struct BudgetScope(BudgetScopeKind Kind, string Id)
+{
+    public static BudgetScope Server { get; } = new(BudgetScopeKind.Server, "");
+
+    public static BudgetScope Key(string id) => new(BudgetScopeKind.Key, id);
+
+    public static BudgetScope Route(string name) => new(BudgetScopeKind.Route, name);
+
+    public static BudgetScope Workflow(string name) => new(BudgetScopeKind.Workflow, name);
+
+    public static BudgetScope Run(string id) => new(BudgetScopeKind.Run, id);
+
+    /// <summary><c>server</c>, <c>key:key_…</c>, <c>route:gpt-fast</c>, <c>workflow:nightly</c>, <c>run:run_…</c>.</summary>
+    public override string ToString() =>
+        Kind == BudgetScopeKind.Server ? "server" : $"{Kind.ToString().ToLowerInvariant()}:{Id}";
+
+    public static bool TryParse(string? text, out BudgetScope scope)
+    {
+        scope = default;
+        if (text == "server")
+        {
+            scope = Server;
+            return true;
+        }
+        var colon = text?.IndexOf(':') ?? -1;
+        if (colon <= 0 || colon == text!.Length - 1)
+            return false;
+        if (!Enum.TryParse<BudgetScopeKind>(text[..colon], ignoreCase: true, out var kind) || kind == BudgetScopeKind.Server
+            || !Enum.IsDefined(kind))
+            return false;
+        scope = new BudgetScope(kind, text[(colon + 1)..]);
+        return true;
+    }
+}
