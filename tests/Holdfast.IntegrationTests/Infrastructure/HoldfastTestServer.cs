@@ -22,9 +22,12 @@ public sealed class HoldfastTestServer : IAsyncDisposable
 
     private readonly WebApplication _app;
 
-    private HoldfastTestServer(WebApplication app, string directory, Uri baseUrl)
+    private readonly bool _ownsDirectory;
+
+    private HoldfastTestServer(WebApplication app, string directory, Uri baseUrl, bool ownsDirectory)
     {
         _app = app;
+        _ownsDirectory = ownsDirectory;
         Directory = directory;
         BaseUrl = baseUrl;
         Http = new HttpClient { BaseAddress = baseUrl };
@@ -47,9 +50,12 @@ public sealed class HoldfastTestServer : IAsyncDisposable
     public IStore Store => _app.Services.GetRequiredService<IStore>();
 
     /// <summary>Starts a server with <paramref name="yaml"/> as its config file (admin token added).</summary>
-    public static async Task<HoldfastTestServer> StartAsync(string yaml, IReadOnlyDictionary<string, string>? environment = null, TimeProvider? time = null)
+    /// <param name="directory">A directory to keep (and reuse) instead of a fresh one deleted on dispose.</param>
+    public static async Task<HoldfastTestServer> StartAsync(
+        string yaml, IReadOnlyDictionary<string, string>? environment = null, TimeProvider? time = null, string? directory = null)
     {
-        var directory = Path.Combine(Path.GetTempPath(), "holdfast-tests", Guid.NewGuid().ToString("N"));
+        var ownsDirectory = directory is null;
+        directory ??= Path.Combine(Path.GetTempPath(), "holdfast-tests", Guid.NewGuid().ToString("N"));
         System.IO.Directory.CreateDirectory(directory);
         var configPath = Path.Combine(directory, "holdfast.yaml");
         await File.WriteAllTextAsync(configPath, $"admin_token: {AdminToken}\n{yaml}");
@@ -64,7 +70,7 @@ public sealed class HoldfastTestServer : IAsyncDisposable
         var app = await HoldfastServer.CreateAsync(options, CancellationToken.None);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new HoldfastTestServer(app, directory, new Uri(address.TrimEnd('/') + "/"));
+        return new HoldfastTestServer(app, directory, new Uri(address.TrimEnd('/') + "/"), ownsDirectory);
     }
 
     /// <summary>A config with one openai-compatible provider per upstream and one route per provider, named after it.</summary>
@@ -120,6 +126,8 @@ public sealed class HoldfastTestServer : IAsyncDisposable
         Admin.Dispose();
         await _app.StopAsync();
         await _app.DisposeAsync();
+        if (!_ownsDirectory)
+            return;
         try
         {
             System.IO.Directory.Delete(Directory, recursive: true);
