@@ -75,7 +75,7 @@ internal static class CostCommands
                     var used = b.LimitUsd == 0 ? 100 : b.SpentUsd * 100 / b.LimitUsd;
                     var color = used >= 100 ? "red" : used >= 80 ? "yellow" : "green";
                     table.AddRow(Markup.Escape(b.Scope), Markup.Escape(b.Name ?? ""), Markup.Escape(b.Limit), Money(b.SpentUsd), Money(b.RemainingUsd),
-                        $"[{color}]{used.ToString("0.#", CultureInfo.InvariantCulture)}%[/]",
+                        $"[{color}]{used.ToString("0.##", CultureInfo.InvariantCulture)}%[/]",
                         b.ResetsAt?.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture) ?? "never");
                 }
                 AnsiConsole.Write(table);
