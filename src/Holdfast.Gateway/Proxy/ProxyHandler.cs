@@ -86,7 +86,15 @@ public sealed partial class ProxyHandler(
                 await RejectAsync(context, call, start, error);
                 return;
             }
-            await ForwardAsync(context, endpoint, route, body, facts, call, start);
+            try
+            {
+                await ForwardAsync(context, endpoint, route, body, facts, call, start);
+            }
+            finally
+            {
+                // Settled where the usage record is made; this only frees a reservation a failure left behind.
+                budgets.Settle(call.Budget, null);
+            }
         }
     }
 
