@@ -53,9 +53,8 @@ public sealed record UsageAggregateRow(DateTimeOffset? BucketStart, string? Grou
 
 public sealed record UsageListQuery(int Limit = 100, string? KeyId = null, string? Route = null);
 
+/// <summary>Aggregates are kept per quarter-hour: every time zone's midnight falls on one.</summary>
 public static class UsageBuckets
 {
-    public static readonly TimeSpan Width = TimeSpan.FromMinutes(15);
-
     public static long StartMillis(long unixMillis) => unixMillis - ((unixMillis % 900_000) + 900_000) % 900_000;
 }

@@ -60,15 +60,6 @@ public sealed class BudgetAccount
         return true;
     }
 
-    /// <summary>A new window kind (the limit changed from /day to /month, say) with what the store says was spent in it.</summary>
-    public void Reset(BudgetPeriod period, long spentNanos, IReadOnlySet<int> firedThresholds)
-    {
-        Period = period;
-        SpentNanos = spentNanos;
-        FiredThresholds.Clear();
-        FiredThresholds.UnionWith(firedThresholds);
-    }
-
     public bool CanReserve(long amountNanos) => Fits(SpentNanos, ReservedNanos, amountNanos, Limit.AmountNanos);
 
     public void Reserve(long amountNanos) => ReservedNanos += amountNanos;

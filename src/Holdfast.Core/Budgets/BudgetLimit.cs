@@ -29,7 +29,7 @@ public sealed record BudgetLimit(decimal AmountUsd, BudgetWindow Window)
         return true;
     }
 
-    public static bool TryParseWindow(string text, out BudgetWindow window)
+    private static bool TryParseWindow(string text, out BudgetWindow window)
     {
         window = text.ToLowerInvariant() switch
         {

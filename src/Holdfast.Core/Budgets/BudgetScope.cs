@@ -25,22 +25,4 @@ public readonly record struct BudgetScope(BudgetScopeKind Kind, string Id)
     /// <summary><c>server</c>, <c>key:key_…</c>, <c>route:gpt-fast</c>, <c>workflow:nightly</c>, <c>run:run_…</c>.</summary>
     public override string ToString() =>
         Kind == BudgetScopeKind.Server ? "server" : $"{Kind.ToString().ToLowerInvariant()}:{Id}";
-
-    public static bool TryParse(string? text, out BudgetScope scope)
-    {
-        scope = default;
-        if (text == "server")
-        {
-            scope = Server;
-            return true;
-        }
-        var colon = text?.IndexOf(':') ?? -1;
-        if (colon <= 0 || colon == text!.Length - 1)
-            return false;
-        if (!Enum.TryParse<BudgetScopeKind>(text[..colon], ignoreCase: true, out var kind) || kind == BudgetScopeKind.Server
-            || !Enum.IsDefined(kind))
-            return false;
-        scope = new BudgetScope(kind, text[(colon + 1)..]);
-        return true;
-    }
 }
