@@ -18,9 +18,7 @@ WARMUP=${WARMUP:-3}
 REPEAT=${REPEAT:-3}
 PEERS_DIR=${PEERS_DIR:-/tmp/peers}
 out=${OUT:-/tmp/holdfast-bench}
-# Ports: PORT_BASE moves all four, so runs from several checkouts on one machine do not collide.
-PORT_BASE=${PORT_BASE:-18090}
-mock_port=$PORT_BASE; yarp_port=$((PORT_BASE + 1)); holdfast_port=$((PORT_BASE + 3)); portkey_port=$((PORT_BASE + 702))
+mock_port=${MOCK_PORT:-18090}; holdfast_port=${HOLDFAST_PORT:-18093}; yarp_port=${YARP_PORT:-18091}; portkey_port=${PORTKEY_PORT:-18792}
 # FEATURES=on: the key has rpm/tpm/concurrency limits (never reached) and the route has a fallback
 # target, retries, a deadline and per-target limits, so the measured path includes all of them.
 FEATURES=${FEATURES:-off}
@@ -73,10 +71,13 @@ prices:
 YAML
 limits=(); [ "$FEATURES" = on ] && limits=(--rpm 100000000 --tpm 2000000000 --concurrency 100000)
 key=$("$out/holdfast/holdfast" keys create --name bench "${limits[@]}" --config "$out/holdfast.yaml" --data "$out/data" --json | sed -n 's/.*"key":"\([^"]*\)".*/\1/p')
+# The same gateway with a hard budget on the key: every request also reserves and settles.
+budget_key=$("$out/holdfast/holdfast" keys create --name bench-budget --budget 1000000/month --config "$out/holdfast.yaml" --data "$out/data" --json | sed -n 's/.*"key":"\([^"]*\)".*/\1/p')
 taskset -c 1 "$out/holdfast/holdfast" serve --config "$out/holdfast.yaml" --data "$out/data" --urls http://127.0.0.1:$holdfast_port >"$out/holdfast.log" 2>&1 & pids+=($!)
 wait_port $holdfast_port
 
-targets=("direct|http://127.0.0.1:$mock_port|" "holdfast|http://127.0.0.1:$holdfast_port|Authorization: Bearer $key")
+targets=("direct|http://127.0.0.1:$mock_port|" "holdfast|http://127.0.0.1:$holdfast_port|Authorization: Bearer $key"
+  "holdfast-budget|http://127.0.0.1:$holdfast_port|Authorization: Bearer $budget_key")
 if [ -x "$PEERS_DIR/yarp/YarpPeer" ]; then
   YARP_URLS=http://127.0.0.1:$yarp_port YARP_UPSTREAM=http://127.0.0.1:$mock_port/ taskset -c 1 "$PEERS_DIR/yarp/YarpPeer" >"$out/yarp.log" 2>&1 & pids+=($!)
   wait_port $yarp_port && targets+=("yarp|http://127.0.0.1:$yarp_port|")

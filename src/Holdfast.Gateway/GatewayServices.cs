@@ -1,5 +1,6 @@
 using Holdfast.Gateway.Auth;
 using Holdfast.Gateway.Caching;
+using Holdfast.Gateway.Budgets;
 using Holdfast.Gateway.Internal;
 using Holdfast.Gateway.Limits;
 using Holdfast.Gateway.Metering;
@@ -30,12 +31,18 @@ public static class GatewayServices
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IResponseCache, ExactResponseCache>(sp => sp.GetRequiredService<ExactResponseCache>()));
         services.TryAddSingleton<ResponseCaches>();
         services.TryAddSingleton<UsageSink>();
+        services.TryAddSingleton<BudgetAlertQueue>();
+        services.TryAddSingleton<BudgetWebhookSender>();
+        services.TryAddSingleton<IBudgetLedger, BudgetLedger>();
+        services.TryAddSingleton<BudgetGate>();
         services.TryAddSingleton<ProxyHandler>();
         services.TryAddSingleton<ModelsHandler>();
         services.TryAddSingleton<IGatewayInvoker, GatewayInvoker>();
         services.AddHostedService<KeyRingRefresher>();
         services.AddHostedService<UsageWriter>();
         services.AddHostedService<ResponseCacheWriter>();
+        services.AddHostedService<BudgetAlertService>();
+        services.AddHostedService<UsageRetentionService>();
         return services;
     }
 

@@ -13,6 +13,7 @@ public interface IStore : IAsyncDisposable
     IUsageStore Usage { get; }
 
     IResponseCacheStore ResponseCache { get; }
+    IBudgetStore Budgets { get; }
 
     /// <summary>Applies every schema migration not yet applied. Safe to call from several processes at once.</summary>
     Task MigrateAsync(CancellationToken cancellationToken);

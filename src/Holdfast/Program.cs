@@ -6,6 +6,8 @@ var root = new RootCommand("Holdfast: a self-hosted AI gateway, durable runtime 
     ServeCommand.Create(),
     ConfigCommands.Create(),
     KeysCommands.Create(),
+    CostCommands.Usage(),
+    CostCommands.Budgets(),
     BackupCommands.CreateBackup(),
     BackupCommands.CreateRestore(),
     HealthCommand.Create(),

@@ -107,7 +107,7 @@ public static class ConfigLoader
     {
         type = Nullable.GetUnderlyingType(type) ?? type;
         return type.IsPrimitive || type.IsEnum || type == typeof(string) || type == typeof(decimal)
-            || type == typeof(TimeSpan) || type == typeof(Uri);
+            || type == typeof(TimeSpan) || type == typeof(Uri) || type == typeof(Budgets.BudgetLimit);
     }
 
     private static (int Line, int Column) FindPosition(Dictionary<string, (int Line, int Column)> positions, string path)

@@ -35,6 +35,14 @@ public static class ConfigSchema
                 ["pattern"] = "^([0-9.]+(ms|s|m|h|d))+$|^[0-9.]+$",
             };
         }
+        else if (type == typeof(Budgets.BudgetLimit))
+        {
+            schema = new JsonObject
+            {
+                ["type"] = new JsonArray("string", "number"),
+                ["pattern"] = "^\\$?[0-9.]+(/(day|daily|week|weekly|month|monthly|total))?$",
+            };
+        }
         else if (type == typeof(string))
         {
             // Text fields use a lenient converter, which the exporter cannot see through.

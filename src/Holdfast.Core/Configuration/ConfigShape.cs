@@ -72,6 +72,8 @@ internal static class ConfigShape
             return "a duration such as 30s";
         if (type == typeof(Uri))
             return "a URL";
+        if (type == typeof(Budgets.BudgetLimit))
+            return "a budget such as 20/month";
         if (type.IsEnum)
             return "one of: " + string.Join(", ", Enum.GetNames(type).Select(JsonNamingPolicy.SnakeCaseLower.ConvertName));
         var kind = ConfigJson.Options.GetTypeInfo(type).Kind;

@@ -10,10 +10,14 @@ public sealed class ConfigSnapshot
     {
         Config = config;
         Routes = new RouteTable(config);
-        Prices = new PriceTable(config.Prices);
+        Prices = new PriceTable(config);
+        TimeZone = TimeZoneInfo.FindSystemTimeZoneById(config.TimeZone);
     }
 
     public HoldfastConfig Config { get; }
     public RouteTable Routes { get; }
     public PriceTable Prices { get; }
+
+    /// <summary>The calendar of budget windows and report days.</summary>
+    public TimeZoneInfo TimeZone { get; }
 }

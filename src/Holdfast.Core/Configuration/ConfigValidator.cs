@@ -10,7 +10,10 @@ internal static class ConfigValidator
         ValidateStore(config.Store, errors);
         var providers = ValidateProviders(config.Providers, errors);
         ValidateRoutes(config.Routes, providers, errors);
-        ValidatePrices(config.Prices, errors);
+        ValidatePrices("prices", config.Prices, errors);
+        for (var i = 0; i < config.Providers.Count; i++)
+            ValidatePrices(ConfigPath.Property(ConfigPath.Index("providers", i), "prices"), config.Providers[i].Prices, errors);
+        CostControlValidator.Validate(config, errors);
         return errors;
     }
 
@@ -189,17 +192,21 @@ internal static class ConfigValidator
         return true;
     }
 
-    private static void ValidatePrices(IReadOnlyDictionary<string, ModelPrice> prices, List<(string, string)> errors)
+    private static void ValidatePrices(string root, IReadOnlyDictionary<string, ModelPrice> prices, List<(string, string)> errors)
     {
         foreach (var (model, price) in prices)
         {
-            var path = ConfigPath.Property("prices", model);
-            if (price.Input < 0)
-                errors.Add((ConfigPath.Property(path, "input"), "must not be negative"));
-            if (price.Output < 0)
-                errors.Add((ConfigPath.Property(path, "output"), "must not be negative"));
-            if (price.CachedInput < 0)
-                errors.Add((ConfigPath.Property(path, "cached_input"), "must not be negative"));
+            var path = ConfigPath.Property(root, model);
+            (string Field, decimal? Value)[] fields =
+            [
+                ("input", price.Input), ("output", price.Output), ("cached_input", price.CachedInput), ("cache_write", price.CacheWrite),
+                ("per_image", price.PerImage), ("per_output_second", price.PerOutputSecond), ("per_gpu_second", price.PerGpuSecond),
+            ];
+            foreach (var (field, value) in fields)
+            {
+                if (value < 0)
+                    errors.Add((ConfigPath.Property(path, field), "must not be negative"));
+            }
         }
     }
 }

@@ -31,6 +31,9 @@ public sealed record ProviderConfig
     [Description("How long to wait for the provider to start answering (response headers). Default 10m.")]
     public TimeSpan Timeout { get; init; } = TimeSpan.FromMinutes(10);
 
+    [Description("Prices of this provider's models, by the model name sent to it; they win over the top-level prices and the built-in catalogue.")]
+    public IReadOnlyDictionary<string, ModelPrice> Prices { get; init; } = new Dictionary<string, ModelPrice>();
+
     [Description("How long to wait for a connection to the provider. Default 10s.")]
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(10);
 

@@ -27,6 +27,9 @@ public sealed record RouteConfig
 
     [Description("Exact-match response cache for this route; off unless set.")]
     public CacheConfig? Cache { get; init; }
+
+    [Description("Output tokens a request without max_tokens is reserved for under a budget. Default budgets.assumed_max_tokens.")]
+    public int? DefaultMaxTokens { get; init; }
 }
 
 public sealed record TargetConfig

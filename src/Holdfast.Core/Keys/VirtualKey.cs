@@ -21,6 +21,11 @@ public sealed record VirtualKey
 
     /// <summary>Requests in flight at once, or null for no limit.</summary>
     public int? Concurrency { get; init; }
+    /// <summary>A hard cap on what this key may spend, or null for none.</summary>
+    public Budgets.BudgetLimit? Budget { get; init; }
+
+    /// <summary>Whether streams for this key end with a usage chunk that carries the call's cost.</summary>
+    public bool StreamCost { get; init; }
 
     public required DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset? RevokedAt { get; init; }

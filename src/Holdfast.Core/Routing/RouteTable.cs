@@ -14,6 +14,9 @@ public sealed record Target(ProviderConfig Provider, string Model)
 public sealed record Route(string Name, IReadOnlyList<Target> Targets)
 {
     public RouteConfig Config { get; init; } = new();
+
+    /// <summary>Output tokens a request without max_tokens is reserved for under a budget, when set.</summary>
+    public int? DefaultMaxTokens { get; init; }
 }
 
 /// <summary>Routes by public model name, resolved against providers once per configuration.</summary>
@@ -26,7 +29,11 @@ public sealed class RouteTable
         var providers = config.Providers.ToDictionary(p => p.Name, StringComparer.Ordinal);
         _routes = config.Routes.ToDictionary(
             r => r.Name,
-            r => new Route(r.Name, r.Targets.Select(t => new Target(providers[t.Provider], t.Model) { Config = t }).ToList()) { Config = r },
+            r => new Route(r.Name, r.Targets.Select(t => new Target(providers[t.Provider], t.Model) { Config = t }).ToList())
+            {
+                Config = r,
+                DefaultMaxTokens = r.DefaultMaxTokens,
+            },
             StringComparer.Ordinal);
     }
 

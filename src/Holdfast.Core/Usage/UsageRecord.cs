@@ -28,14 +28,20 @@ public sealed record UsageRecord
 
     public TokenCounts Tokens { get; init; }
 
-    /// <summary>Cost in USD, or null when no price is known for the model.</summary>
+    /// <summary>Cost in USD (whole nano-dollars), or null when the call used something no price is known for.</summary>
     public decimal? CostUsd { get; init; }
+
+    /// <summary>The workflow whose run made the call, for calls from inside Holdfast.</summary>
+    public string? Workflow { get; init; }
+
+    /// <summary>The workflow run that made the call.</summary>
+    public string? RunId { get; init; }
 
     /// <summary>Upstream attempts made (1 when the first target answered).</summary>
     public int Attempts { get; init; } = 1;
 
-    /// <summary>Answered from the response cache: no upstream call, no upstream cost.</summary>
-    public bool CacheHit { get; init; }
+    /// <summary>Answered from a response cache: a success that took no upstream attempt, at no upstream cost.</summary>
+    public bool CacheHit => Outcome == UsageOutcome.Success && Attempts == 0;
 
     /// <summary>A short description of what went wrong, never containing secrets.</summary>
     public string? Error { get; init; }
@@ -51,8 +57,11 @@ public enum UsageOutcome
     Rejected = 5,
 }
 
-/// <summary>Token counts in OpenAI's terms: prompt tokens include cached ones.</summary>
-public readonly record struct TokenCounts(long Prompt, long Completion, long CachedPrompt = 0, bool Estimated = false)
+/// <summary>
+/// Token counts in OpenAI's terms: prompt tokens include those read from the provider's prompt cache
+/// (<paramref name="CachedPrompt"/>) and those written to it (<paramref name="CacheWritePrompt"/>).
+/// </summary>
+public readonly record struct TokenCounts(long Prompt, long Completion, long CachedPrompt = 0, bool Estimated = false, long CacheWritePrompt = 0)
 {
     public long Total => Prompt + Completion;
 }

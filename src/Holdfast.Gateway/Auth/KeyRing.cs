@@ -19,6 +19,9 @@ public sealed class KeyRing(IStore store)
     public VirtualKey? Find(string secret) =>
         Volatile.Read(ref _byHash).TryGetValue(KeySecrets.Hash(secret), out var key) ? key : null;
 
+    /// <summary>Every key, revoked ones included.</summary>
+    public IEnumerable<VirtualKey> All => Volatile.Read(ref _byId).Values;
+
     public VirtualKey? FindById(string id) => Volatile.Read(ref _byId).TryGetValue(id, out var key) ? key : null;
 
     /// <summary>Reloads when the store's key version moved (or always, when <paramref name="force"/>).</summary>

@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using Holdfast.Core.Usage;
 using Holdfast.Gateway.Errors;
 using Holdfast.Gateway.Http;
+using Holdfast.Gateway.Metering;
 using Holdfast.Gateway.OpenAi;
 using Holdfast.Gateway.Routing;
 using Microsoft.AspNetCore.Http;
@@ -41,6 +42,7 @@ public static class JsonResponseForwarder
         var response = context.Response;
         response.StatusCode = status;
         ResponseHeaders.Copy(upstream, response);
+        CallCostFeature.WriteHeader(context, payload.Usage);
         response.ContentLength = body.Length;
         capture?.Append(body.Span);
         await response.Body.WriteAsync(body.Memory, cancellationToken);

@@ -4,6 +4,7 @@ using Holdfast.Core.Configuration;
 using Holdfast.Core.Usage;
 using Holdfast.Gateway.Errors;
 using Holdfast.Gateway.Http;
+using Holdfast.Gateway.Metering;
 using Holdfast.Gateway.OpenAi;
 using Holdfast.Gateway.Routing;
 using Microsoft.AspNetCore.Http;
@@ -34,6 +35,7 @@ public sealed class SseForwarder : IDisposable
     private readonly TimeProvider _time;
     private readonly StreamHoldConfig _hold;
     private readonly ResponseCapture? _capture;
+    private readonly CallCostFeature? _cost;
 
     private bool _started;
     private bool _sawDone;
@@ -59,6 +61,7 @@ public sealed class SseForwarder : IDisposable
         _time = time;
         _hold = hold;
         _capture = capture;
+        _cost = context.Features.Get<CallCostFeature>();
     }
 
     private bool Holding => _held is not null;
@@ -205,6 +208,15 @@ public sealed class SseForwarder : IDisposable
                     if (payload.HasUsage)
                     {
                         _usage = payload.Usage;
+                        if (payload.ChoicesEmpty && _cost is { CostInStream: true })
+                        {
+                            // The chunk is rewritten with the call's cost; a held stream is let go first.
+                            if (Holding)
+                                Commit(output);
+                            Start();
+                            UsageChunkCost.Write(output, data, _cost.Price(payload.Usage));
+                            return true;
+                        }
                         if (payload.ChoicesEmpty && _dropUsageChunk)
                             return false;
                     }

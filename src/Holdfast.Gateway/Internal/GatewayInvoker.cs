@@ -9,17 +9,23 @@ namespace Holdfast.Gateway.Internal;
 public sealed class GatewayInvoker(ProxyHandler proxy, IServiceProvider services, TimeProvider time) : IGatewayInvoker
 {
     public Task<GatewayResponse> ChatCompletionAsync(VirtualKey key, ReadOnlyMemory<byte> openAiRequest, CancellationToken cancellationToken) =>
-        InvokeAsync(ProxyEndpoint.ChatCompletions, "/v1/chat/completions", key, openAiRequest, cancellationToken);
+        ChatCompletionAsync(new InternalCaller(key), openAiRequest, cancellationToken);
 
     public Task<GatewayResponse> EmbeddingsAsync(VirtualKey key, ReadOnlyMemory<byte> openAiRequest, CancellationToken cancellationToken) =>
-        InvokeAsync(ProxyEndpoint.Embeddings, "/v1/embeddings", key, openAiRequest, cancellationToken);
+        EmbeddingsAsync(new InternalCaller(key), openAiRequest, cancellationToken);
+
+    public Task<GatewayResponse> ChatCompletionAsync(InternalCaller caller, ReadOnlyMemory<byte> openAiRequest, CancellationToken cancellationToken) =>
+        InvokeAsync(ProxyEndpoint.ChatCompletions, "/v1/chat/completions", caller, openAiRequest, cancellationToken);
+
+    public Task<GatewayResponse> EmbeddingsAsync(InternalCaller caller, ReadOnlyMemory<byte> openAiRequest, CancellationToken cancellationToken) =>
+        InvokeAsync(ProxyEndpoint.Embeddings, "/v1/embeddings", caller, openAiRequest, cancellationToken);
 
     private async Task<GatewayResponse> InvokeAsync(
-        ProxyEndpoint endpoint, string path, VirtualKey key, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
+        ProxyEndpoint endpoint, string path, InternalCaller caller, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
     {
         var context = new DefaultHttpContext { RequestServices = services, RequestAborted = cancellationToken };
         context.TraceIdentifier = Ids.New("req", time.GetUtcNow());
-        context.Features.Set(new InternalCaller(key));
+        context.Features.Set(caller);
         var request = context.Request;
         request.Method = HttpMethods.Post;
         request.Path = path;

@@ -13,6 +13,12 @@ public interface IGatewayInvoker
 
     /// <param name="openAiRequest">A <c>/v1/embeddings</c> request body.</param>
     Task<GatewayResponse> EmbeddingsAsync(VirtualKey key, ReadOnlyMemory<byte> openAiRequest, CancellationToken cancellationToken);
+
+    /// <summary>A chat completion on behalf of <paramref name="caller"/>: with its workflow and run set, the call also falls under their budgets and is recorded as theirs.</summary>
+    Task<GatewayResponse> ChatCompletionAsync(InternalCaller caller, ReadOnlyMemory<byte> openAiRequest, CancellationToken cancellationToken);
+
+    /// <summary>Embeddings on behalf of <paramref name="caller"/> (see the chat overload).</summary>
+    Task<GatewayResponse> EmbeddingsAsync(InternalCaller caller, ReadOnlyMemory<byte> openAiRequest, CancellationToken cancellationToken);
 }
 
 /// <summary>The answer as a client would have seen it: status, OpenAI-shaped JSON body, request id.</summary>

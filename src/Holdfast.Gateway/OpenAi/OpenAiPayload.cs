@@ -94,7 +94,7 @@ public static class OpenAiPayloadReader
 
     private static TokenCounts ReadUsage(ref Utf8JsonReader reader)
     {
-        long prompt = 0, completion = 0, cached = 0;
+        long prompt = 0, completion = 0, cached = 0, written = 0;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             if (reader.ValueTextEquals("prompt_tokens"u8))
@@ -113,6 +113,8 @@ public static class OpenAiPayloadReader
                 {
                     if (reader.ValueTextEquals("cached_tokens"u8))
                         cached = ReadNumber(ref reader);
+                    else if (reader.ValueTextEquals("cache_write_tokens"u8))
+                        written = ReadNumber(ref reader);
                     else
                     {
                         reader.Read();
@@ -126,7 +128,7 @@ public static class OpenAiPayloadReader
                 reader.Skip();
             }
         }
-        return new TokenCounts(prompt, completion, cached);
+        return new TokenCounts(prompt, completion, cached, CacheWritePrompt: written);
     }
 
     private static long ReadNumber(ref Utf8JsonReader reader)

@@ -5,10 +5,12 @@ using Holdfast.Core.Keys;
 using Holdfast.Core.Routing;
 using Holdfast.Core.Usage;
 using Holdfast.Gateway.Auth;
+using Holdfast.Gateway.Budgets;
 using Holdfast.Gateway.Caching;
 using Holdfast.Gateway.Errors;
 using Holdfast.Gateway.Forwarding;
 using Holdfast.Gateway.Http;
+using Holdfast.Gateway.Internal;
 using Holdfast.Gateway.Limits;
 using Holdfast.Gateway.Metering;
 using Holdfast.Gateway.OpenAi;
@@ -32,6 +34,7 @@ public sealed class ProxyHandler(
     TargetDispatcher dispatcher,
     ResponseCaches caches,
     UsageSink usage,
+    BudgetGate budgets,
     TimeProvider time)
 {
     public async Task HandleAsync(HttpContext context, ProxyEndpoint endpoint)
@@ -45,7 +48,7 @@ public sealed class ProxyHandler(
             return;
         }
 
-        var call = new CallRecord(endpoint, key!, context.TraceIdentifier, time.GetUtcNow());
+        var call = new CallRecord(endpoint, key!, context.TraceIdentifier, time.GetUtcNow()) { Caller = context.Features.Get<InternalCaller>() };
         var decision = rateLimiter.TryAcquire(key!);
         RateLimitHeaders.Write(context.Response, decision);
         if (!decision.Allowed)
@@ -90,22 +93,43 @@ public sealed class ProxyHandler(
                 return;
             }
             snapshot.Routes.TryGet(facts.Model, out var route);
-
-            CacheRequest? cacheRequest = null;
-            if (caches.AnyAppliesTo(route))
+            (call.Budget, error) = await budgets.ReserveAsync(context, snapshot, call.Key, route, body.Length, facts.MaxTokens,
+                producesOutput: endpoint != ProxyEndpoint.Embeddings, () => call.Target);
+            if (error is not null)
             {
-                cacheRequest = new CacheRequest(route, endpoint, body.Memory, facts);
-                var (hit, source) = await caches.LookupAsync(cacheRequest, context.RequestAborted);
-                if (hit is not null)
-                {
-                    await CachedAnswerWriter.WriteAsync(context, hit, source!);
-                    await RecordCacheHitAsync(call, start, hit);
-                    return;
-                }
-                context.Response.Headers[CachedAnswerWriter.Header] = "miss";
+                await RejectAsync(context, call, start, error);
+                return;
             }
-            await ForwardAsync(context, endpoint, route, body, facts, call, start, cacheRequest);
+            try
+            {
+                await AnswerAsync(context, endpoint, route, body, facts, call, start);
+            }
+            finally
+            {
+                // Settled where the usage record is made; this only frees a reservation a failure left behind.
+                budgets.Settle(call.Budget, null);
+            }
         }
+    }
+
+    /// <summary>From the cache when the route has one and it holds the answer, else from the route's targets.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    private async ValueTask AnswerAsync(HttpContext context, ProxyEndpoint endpoint, Route route, PooledBuffer body, ChatRequestFacts facts, CallRecord call, long start)
+    {
+        CacheRequest? cacheRequest = null;
+        if (caches.AnyAppliesTo(route))
+        {
+            cacheRequest = new CacheRequest(route, endpoint, body.Memory, facts);
+            var (hit, source) = await caches.LookupAsync(cacheRequest, context.RequestAborted);
+            if (hit is not null)
+            {
+                await CachedAnswerWriter.WriteAsync(context, hit, source!);
+                await RecordCacheHitAsync(call, start, hit);
+                return;
+            }
+            context.Response.Headers[CachedAnswerWriter.Header] = "miss";
+        }
+        await ForwardAsync(context, endpoint, route, body, facts, call, start, cacheRequest);
     }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
@@ -224,6 +248,7 @@ public sealed class ProxyHandler(
 
     private ValueTask RecordCacheHitAsync(CallRecord call, long start, CacheHit hit)
     {
+        budgets.Settle(call.Budget, 0m);
         var record = new UsageRecord
         {
             RequestId = call.RequestId,
@@ -240,7 +265,8 @@ public sealed class ProxyHandler(
             Tokens = hit.Tokens,
             CostUsd = 0m,
             Attempts = 0,
-            CacheHit = true,
+            Workflow = call.Caller?.Workflow,
+            RunId = call.Caller?.RunId,
         };
         return usage.RecordAsync(record, CancellationToken.None);
     }
@@ -249,6 +275,9 @@ public sealed class ProxyHandler(
     {
         var model = call.Target?.Model;
         rateLimiter.AddTokens(call.Key, result.Tokens.Total);
+        var cost = CostOf(call.Target, result);
+        budgets.Settle(call.Budget, cost);
+        var caller = call.Caller;
         var record = new UsageRecord
         {
             RequestId = call.RequestId,
@@ -264,11 +293,21 @@ public sealed class ProxyHandler(
             Latency = time.GetElapsedTime(start),
             TimeToFirstToken = result.TimeToFirstToken,
             Tokens = result.Tokens,
-            CostUsd = config.Current.Prices.Cost(model, result.Tokens),
+            CostUsd = cost,
+            Workflow = caller?.Workflow,
+            RunId = caller?.RunId,
             Attempts = call.Attempts,
             Error = result.Error,
         };
         return usage.RecordAsync(record, CancellationToken.None);
+    }
+
+    /// <summary>What the call cost: nothing when it used nothing; unknown (null) when what it used has no price.</summary>
+    private decimal? CostOf(Target? target, ForwardResult result)
+    {
+        if (result.Tokens.Total == 0 && result.Outcome != UsageOutcome.Success)
+            return 0;
+        return target is null ? null : config.Current.Prices.Cost(target.Provider, target.Model, result.Tokens);
     }
 
     /// <summary>Everything one request's attempts share.</summary>
@@ -287,5 +326,7 @@ public sealed class ProxyHandler(
         public bool Stream { get; set; }
         public Target? Target { get; set; }
         public int Attempts { get; set; }
+        public InternalCaller? Caller { get; init; }
+        public BudgetReservation? Budget { get; set; }
     }
 }

@@ -36,7 +36,7 @@ public sealed class RoutePlan
             settings.Timeouts.Connect ?? t.Provider.ConnectTimeout,
             settings.Timeouts.FirstByte ?? t.Provider.Timeout)).ToArray();
         Limited = route.Targets.Select(t => t.Config.MaxConcurrent is not null || t.Config.Rpm is not null).ToArray();
-        _costs = route.Targets.Select(t => UnitCost(prices, t.Model)).ToArray();
+        _costs = route.Targets.Select(t => UnitCost(prices, t)).ToArray();
         if (settings.Retry.Attempts > 1)
         {
             Retry = new ResiliencePipelineBuilder<RoundResult> { TimeProvider = time }
@@ -168,9 +168,9 @@ public sealed class RoutePlan
         return best;
     }
 
-    private static double UnitCost(PriceTable prices, string model)
+    private static double UnitCost(PriceTable prices, Target target)
     {
-        var cost = prices.Cost(model, new Core.Usage.TokenCounts(1_000_000, 1_000_000));
+        var cost = prices.Cost(target.Provider, target.Model, new Core.Usage.TokenCounts(1_000_000, 1_000_000));
         return cost is { } known ? (double)known : double.MaxValue;
     }
 }

@@ -1,11 +1,11 @@
-using System.Globalization;
 using System.Text.Json;
 using Holdfast.Gateway.Auth;
 using Holdfast.Gateway.Errors;
 using Holdfast.Gateway.Routing;
 using Holdfast.Server.Hosting;
 using Holdfast.Server.Keys;
-using Holdfast.Storage;
+using Holdfast.Gateway.Budgets;
+using Holdfast.Server.Usage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -28,7 +28,10 @@ public static class AdminEndpoints
         admin.MapPost("/keys", CreateKeyAsync);
         admin.MapGet("/keys", ListKeysAsync);
         admin.MapDelete("/keys/{id}", RevokeKeyAsync);
-        admin.MapGet("/usage", UsageAsync);
+        admin.MapPut("/keys/{id}/budget", SetKeyBudgetAsync);
+        admin.MapGet("/usage", UsageEndpoint.HandleAsync);
+        admin.MapGet("/budgets", async (IBudgetLedger ledger, CancellationToken cancellationToken) =>
+            Results.Json(new BudgetList((await ledger.ListAsync(cancellationToken)).Select(BudgetView.From).ToList()), AdminJson.Default.BudgetList));
         admin.MapGet("/providers", (TargetRegistry registry) =>
             Results.Json(ProviderHealthReport.Build(registry), AdminJson.Default.ProviderHealthList));
         admin.MapPost("/config/reload", (ConfigReloader reloader) =>
@@ -58,8 +61,7 @@ public static class AdminEndpoints
             return Error(GatewayError.InvalidRequest(string.Join("; ", problems)));
         var issued = await keys.CreateAsync(request, context.RequestAborted);
         await ring.RefreshAsync(force: true, context.RequestAborted);
-        return Results.Json(CreatedKeyView.From(issued),
-            AdminJson.Default.CreatedKeyView, statusCode: 201);
+        return Results.Json(CreatedKeyView.From(issued), AdminJson.Default.CreatedKeyView, statusCode: 201);
     }
 
     private static async Task<IResult> ListKeysAsync(KeyManagement keys, CancellationToken cancellationToken)
@@ -76,38 +78,27 @@ public static class AdminEndpoints
         return Results.Json(new RevokedKeyView(id, true), AdminJson.Default.RevokedKeyView);
     }
 
-    private static async Task<IResult> UsageAsync(HttpRequest request, IStore store, CancellationToken cancellationToken)
+    private static async Task<IResult> SetKeyBudgetAsync(string id, HttpContext context, KeyManagement keys, KeyRing ring)
     {
-        var groupBy = request.Query["group_by"].ToString();
-        if (groupBy.Length == 0)
-            groupBy = "key";
-        if (!Enum.TryParse<UsageGroupBy>(groupBy, ignoreCase: true, out var group) || !Enum.IsDefined(group))
-            return Error(GatewayError.InvalidRequest("group_by must be one of: key, route, day.", "group_by"));
-        if (!TryInstant(request, "from", out var from, out var fromError))
-            return Error(fromError!);
-        if (!TryInstant(request, "to", out var to, out var toError))
-            return Error(toError!);
-        var rows = await store.Usage.SummarizeAsync(new UsageQuery(group, from, to), cancellationToken);
-        return Results.Json(new UsageReport(groupBy.ToLowerInvariant(), from, to, rows.Select(UsageRow.From).ToList()), AdminJson.Default.UsageReport);
-    }
-
-    private static bool TryInstant(HttpRequest request, string name, out DateTimeOffset? value, out GatewayError? error)
-    {
-        value = null;
-        error = null;
-        var text = request.Query[name].ToString();
-        if (text.Length == 0)
-            return true;
-        if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed))
+        KeyBudgetRequest? request;
+        try
         {
-            value = parsed;
-            return true;
+            request = await JsonSerializer.DeserializeAsync(context.Request.Body, AdminJson.Default.KeyBudgetRequest, context.RequestAborted);
         }
-        error = GatewayError.InvalidRequest($"'{name}' must be a date or an ISO 8601 time, e.g. 2026-11-01 or 2026-11-01T08:00:00Z.", name);
-        return false;
+        catch (JsonException e)
+        {
+            return Error(GatewayError.InvalidJson(e.Message.Split(" Path:")[0]));
+        }
+        if (request is null || !KeyManagement.TryParseBudget(request.Budget, out var budget))
+            return Error(GatewayError.InvalidRequest($"Send {{\"budget\": \"20/month\"}} ({Core.Budgets.BudgetLimit.Format}) or {{\"budget\": null}}.", "budget"));
+        var current = ring.FindById(id);
+        if (current is null || !await keys.SetBudgetAsync(id, budget, request.StreamCost ?? current.StreamCost, context.RequestAborted))
+            return Error(GatewayError.NotFound($"No key with id '{id}'."));
+        await ring.RefreshAsync(force: true, context.RequestAborted);
+        return Results.Json(KeyView.From(ring.FindById(id)!), AdminJson.Default.KeyView);
     }
 
-    private static IResult Error(GatewayError error) => new ErrorResult(error);
+    internal static IResult Error(GatewayError error) => new ErrorResult(error);
 
     private sealed class ErrorResult(GatewayError error) : IResult
     {

@@ -6,6 +6,7 @@ using Holdfast.Server.Admin;
 using Holdfast.Server.Dashboard;
 using Holdfast.Server.Health;
 using Holdfast.Server.Keys;
+using Holdfast.Server.Usage;
 using Holdfast.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -62,6 +63,7 @@ public static partial class HoldfastServer
         services.AddSingleton<KeyManagement>();
         services.AddSingleton<AdminAuth>();
         services.AddSingleton<ConfigReloader>();
+        services.AddSingleton<UsageReporter>();
         services.AddHoldfastGateway();
 
         var app = builder.Build();

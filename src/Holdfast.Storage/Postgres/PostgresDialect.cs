@@ -18,4 +18,7 @@ internal sealed class PostgresDialect : SqlDialect
     public override async Task LockMigrationsAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken) =>
         await connection.Command($"SELECT pg_advisory_xact_lock({MigrationLockId})", transaction)
             .ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+
+    public override Task<long> ApplyUsageRetentionAsync(SqlDatabase database, long nowMillis, long cutoffMillis, CancellationToken cancellationToken) =>
+        PostgresUsagePartitions.MaintainAsync(database, nowMillis, cutoffMillis, cancellationToken);
 }

@@ -13,4 +13,8 @@ public abstract class SqlDialect
 
     /// <summary>Serialises migrations between processes for the rest of the transaction.</summary>
     public abstract Task LockMigrationsAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken);
+
+    /// <summary>Deletes raw usage records older than <paramref name="cutoffMillis"/>; the aggregates keep their totals.</summary>
+    /// <returns>Records or partitions removed.</returns>
+    public abstract Task<long> ApplyUsageRetentionAsync(SqlDatabase database, long nowMillis, long cutoffMillis, CancellationToken cancellationToken);
 }

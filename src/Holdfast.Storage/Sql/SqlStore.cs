@@ -15,6 +15,7 @@ public sealed class SqlStore : IStore
         Keys = new SqlKeyStore(database);
         Usage = new SqlUsageStore(database);
         ResponseCache = new SqlResponseCacheStore(database);
+        Budgets = new SqlBudgetStore(database);
     }
 
     public string Kind => _database.Dialect.Name;
@@ -26,6 +27,7 @@ public sealed class SqlStore : IStore
     public IUsageStore Usage { get; }
 
     public IResponseCacheStore ResponseCache { get; }
+    public IBudgetStore Budgets { get; }
 
     public Task MigrateAsync(CancellationToken cancellationToken) =>
         MigrationRunner.ApplyAsync(_database, _time, cancellationToken);

@@ -4,15 +4,16 @@ using Holdfast.Core.Usage;
 
 namespace Holdfast.Storage.Sql;
 
-internal sealed class SqlUsageStore(SqlDatabase database) : IUsageStore
+internal sealed partial class SqlUsageStore(SqlDatabase database) : IUsageStore
 {
     private const int RowsPerStatement = 200;
 
     private const string Columns =
         "request_id, ts, key_id, endpoint, route, provider, model, status, outcome, stream, latency_us, ttft_us, " +
-        "prompt_tokens, completion_tokens, cached_tokens, tokens_estimated, cost_nanos, attempts, error, cache_hit";
+        "prompt_tokens, completion_tokens, cached_tokens, tokens_estimated, cost_nanos, attempts, error, " +
+        "cache_write_tokens, workflow, run_id";
 
-    private const int ColumnCount = 20;
+    private const int ColumnCount = 22;
 
     public Task AppendAsync(IReadOnlyList<UsageRecord> records, CancellationToken cancellationToken)
     {
@@ -26,6 +27,7 @@ internal sealed class SqlUsageStore(SqlDatabase database) : IUsageStore
                 await using var command = BuildInsert(connection, transaction, records, offset, count);
                 await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
+            await AddToAggregatesAsync(connection, transaction, records, cancellationToken).ConfigureAwait(false);
             return 0;
         }, cancellationToken);
     }
@@ -61,39 +63,16 @@ internal sealed class SqlUsageStore(SqlDatabase database) : IUsageStore
                 .With($"@p{p + 16}", r.CostUsd is { } cost ? Money.ToNanos(cost) : null)
                 .With($"@p{p + 17}", r.Attempts)
                 .With($"@p{p + 18}", r.Error)
-                .With($"@p{p + 19}", r.CacheHit ? 1 : 0);
+                .With($"@p{p + 19}", r.Tokens.CacheWritePrompt)
+                .With($"@p{p + 20}", r.Workflow)
+                .With($"@p{p + 21}", r.RunId);
         }
         command.CommandText = sql.ToString();
         return command;
     }
 
-    public async Task<IReadOnlyList<UsageTotals>> SummarizeAsync(UsageQuery query, CancellationToken cancellationToken)
-    {
-        var group = query.GroupBy switch
-        {
-            UsageGroupBy.Key => "COALESCE(key_id, '')",
-            UsageGroupBy.Route => "COALESCE(route, '')",
-            UsageGroupBy.Day => database.Dialect.UtcDay("ts"),
-            _ => throw new ArgumentOutOfRangeException(nameof(query)),
-        };
-        var sql =
-            $"SELECT {group} AS grp, COUNT(*), SUM(CASE WHEN outcome <> 0 THEN 1 ELSE 0 END), SUM(prompt_tokens), " +
-            "SUM(completion_tokens), SUM(COALESCE(cost_nanos, 0)), SUM(CASE WHEN cost_nanos IS NULL AND outcome = 0 THEN 1 ELSE 0 END) " +
-            "FROM usage_records WHERE ts >= @from AND ts < @to GROUP BY grp ORDER BY grp";
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var reader = await connection.Command(sql)
-            .With("@from", query.From is { } from ? Time.ToMillis(from) : long.MinValue)
-            .With("@to", query.To is { } to ? Time.ToMillis(to) : long.MaxValue)
-            .ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        var rows = new List<UsageTotals>();
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            rows.Add(new UsageTotals(
-                reader.GetString(0), reader.Int64(1), reader.Int64(2), reader.Int64(3), reader.Int64(4),
-                Money.FromNanos(reader.Int64(5)), reader.Int64(6)));
-        }
-        return rows;
-    }
+    public Task<long> ApplyRetentionAsync(DateTimeOffset now, TimeSpan retention, CancellationToken cancellationToken) =>
+        database.Dialect.ApplyUsageRetentionAsync(database, Time.ToMillis(now), Time.ToMillis(now - retention), cancellationToken);
 
     public async Task<IReadOnlyList<UsageRecord>> ListAsync(UsageListQuery query, CancellationToken cancellationToken)
     {
@@ -133,11 +112,12 @@ internal sealed class SqlUsageStore(SqlDatabase database) : IUsageStore
         Stream = r.Int64(9) != 0,
         Latency = TimeSpan.FromMicroseconds(r.Int64(10)),
         TimeToFirstToken = r.NullableInt64(11) is { } ttft ? TimeSpan.FromMicroseconds(ttft) : null,
-        Tokens = new TokenCounts(r.Int64(12), r.Int64(13), r.Int64(14), r.Int64(15) != 0),
+        Tokens = new TokenCounts(r.Int64(12), r.Int64(13), r.Int64(14), r.Int64(15) != 0, r.Int64(19)),
         CostUsd = r.NullableInt64(16) is { } nanos ? Money.FromNanos(nanos) : null,
         Attempts = (int)r.Int64(17),
         Error = r.NullableString(18),
-        CacheHit = r.Int64(19) != 0,
+        Workflow = r.NullableString(20),
+        RunId = r.NullableString(21),
     };
 
     private static long Micros(TimeSpan value) => value.Ticks / 10;

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
+using Holdfast.Core.Budgets;
 using Holdfast.Core.Configuration;
 using Holdfast.Server.Admin;
 using Holdfast.Server.Hosting;
@@ -18,6 +19,7 @@ internal static class KeysCommands
         command.Subcommands.Add(CreateKey());
         command.Subcommands.Add(ListKeys());
         command.Subcommands.Add(RevokeKey());
+        command.Subcommands.Add(SetBudget());
         return command;
     }
 
@@ -28,16 +30,23 @@ internal static class KeysCommands
         var name = new Option<string>("--name") { Description = "A name for the key's owner or app.", Required = true };
         var routes = new Option<string?>("--routes") { Description = "Comma-separated routes the key may call (default: all)." };
         var rpm = new Option<int?>("--rpm") { Description = "Requests per minute." };
+        var budget = new Option<string?>("--budget") { Description = $"Hard spending cap in USD: {BudgetLimit.Format}." };
+        var streamCost = new Option<bool>("--stream-cost") { Description = "End the key's streams with a usage chunk that carries the cost." };
         var tpm = new Option<int?>("--tpm") { Description = "Tokens (prompt + completion) per minute." };
         var concurrency = new Option<int?>("--concurrency") { Description = "Requests in flight at once." };
         var json = new Option<bool>("--json") { Description = "Print JSON." };
-        var command = new Command("create", "Create a key and print it (it is shown only this once).") { name, routes, rpm, tpm, concurrency, json, config, data };
+        var command = new Command("create", "Create a key and print it (it is shown only this once).")
+        {
+            name, routes, rpm, budget, streamCost, tpm, concurrency, json, config, data,
+        };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var request = new NewKeyRequest(
                 parse.GetValue(name),
                 parse.GetValue(routes)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
                 parse.GetValue(rpm),
+                parse.GetValue(budget),
+                parse.GetValue(streamCost),
                 parse.GetValue(tpm),
                 parse.GetValue(concurrency));
             var problems = KeyManagement.Validate(request);
@@ -52,13 +61,14 @@ internal static class KeysCommands
                 var k = issued.Key;
                 if (parse.GetValue(json))
                 {
-                    Console.WriteLine(JsonSerializer.Serialize(
-                        CreatedKeyView.From(issued), AdminJson.Default.CreatedKeyView));
+                    Console.WriteLine(JsonSerializer.Serialize(CreatedKeyView.From(issued), AdminJson.Default.CreatedKeyView));
                 }
                 else
                 {
                     Console.WriteLine($"id:  {k.Id}");
                     Console.WriteLine($"key: {issued.Secret}");
+                    if (k.Budget is not null)
+                        Console.WriteLine($"budget: {k.Budget}");
                     Console.Error.WriteLine("Store the key now: it is not shown again.");
                 }
                 return 0;
@@ -82,7 +92,7 @@ internal static class KeysCommands
                     Console.WriteLine(JsonSerializer.Serialize(new KeyList(list.Select(KeyView.From).ToList()), AdminJson.Default.KeyList));
                     return 0;
                 }
-                var table = new Table().AddColumns("ID", "Name", "Key", "Routes", "RPM", "TPM", "Concurrency", "Created (UTC)", "State");
+                var table = new Table().AddColumns("ID", "Name", "Key", "Routes", "RPM", "TPM", "Concurrency", "Budget", "Created (UTC)", "State");
                 foreach (var k in list)
                 {
                     table.AddRow(
@@ -91,6 +101,7 @@ internal static class KeysCommands
                         k.Rpm?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-",
                         k.Tpm?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-",
                         k.Concurrency?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-",
+                        Markup.Escape(k.Budget?.ToString() ?? "-"),
                         k.CreatedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture),
                         k.IsRevoked ? "[red]revoked[/]" : "[green]active[/]");
                 }
@@ -118,6 +129,37 @@ internal static class KeysCommands
                 Console.WriteLine($"revoked {keyId}");
                 return 0;
             }, cancellationToken));
+        return command;
+    }
+
+    private static Command SetBudget()
+    {
+        var config = CommonOptions.Config();
+        var data = CommonOptions.Data();
+        var id = new Argument<string>("id") { Description = "The key's id (key_…)." };
+        var budget = new Argument<string>("budget") { Description = $"{BudgetLimit.Format}, or none to remove the cap." };
+        var streamCost = new Option<bool?>("--stream-cost") { Description = "Whether the key's streams end with a usage chunk carrying the cost." };
+        var command = new Command("budget", "Set or remove a key's hard spending cap (applies within a second on a running server).") { id, budget, streamCost, config, data };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            if (!KeyManagement.TryParseBudget(parse.GetValue(budget), out var limit))
+            {
+                await Console.Error.WriteLineAsync($"error: budget must look like {BudgetLimit.Format}, or none");
+                return 1;
+            }
+            return await WithStoreAsync(parse.GetValue(config), parse.GetValue(data), async (keys, store) =>
+            {
+                var keyId = parse.GetValue(id)!;
+                var key = await store.Keys.GetAsync(keyId, cancellationToken);
+                if (key is null || !await keys.SetBudgetAsync(keyId, limit, parse.GetValue(streamCost) ?? key.StreamCost, cancellationToken))
+                {
+                    await Console.Error.WriteLineAsync($"error: no key with id '{keyId}'");
+                    return 1;
+                }
+                Console.WriteLine(limit is null ? $"{keyId}: no budget" : $"{keyId}: budget {limit}");
+                return 0;
+            }, cancellationToken);
+        });
         return command;
     }
 

@@ -64,10 +64,35 @@ public sealed class AdminApiTests : IAsyncLifetime
     [InlineData("{\"name\":\"x\",\"rpm\":0}")]
     [InlineData("{\"name\":")]
     [InlineData("{\"name\":5}")]
+    [InlineData("{\"name\":\"x\",\"budget\":\"lots/month\"}")]
     public async Task Keys_BadInput_Is400(string body)
     {
         using var response = await _server.Admin.PostAsync("admin/keys", new StringContent(body, Encoding.UTF8, "application/json"));
         await ErrorAssert.IsOpenAiError(response, HttpStatusCode.BadRequest);
+    }
+
+    [Fact]
+    public async Task KeyBudget_IsSetChangedAndRemoved()
+    {
+        var (id, _) = await _server.CreateKeyAsync("team");
+        using (var set = await _server.Admin.PutAsync($"admin/keys/{id}/budget", new StringContent("{\"budget\":\"5/day\",\"stream_cost\":true}", Encoding.UTF8, "application/json")))
+        {
+            Assert.Equal(HttpStatusCode.OK, set.StatusCode);
+            var key = JsonNode.Parse(await set.Content.ReadAsStringAsync())!;
+            Assert.Equal(("5/day", true), (key["budget"]!.GetValue<string>(), key["stream_cost"]!.GetValue<bool>()));
+        }
+        var budgets = JsonNode.Parse(await _server.Admin.GetStringAsync("admin/budgets"))!["data"]!.AsArray();
+        var budget = Assert.Single(budgets)!;
+        Assert.Equal(($"key:{id}", "team", 5m, "day"), (budget["scope"]!.GetValue<string>(), budget["name"]!.GetValue<string>(),
+            budget["limit_usd"]!.GetValue<decimal>(), budget["window"]!.GetValue<string>()));
+
+        using (var bad = await _server.Admin.PutAsync($"admin/keys/{id}/budget", new StringContent("{\"budget\":\"5/fortnight\"}", Encoding.UTF8, "application/json")))
+            await ErrorAssert.IsOpenAiError(bad, HttpStatusCode.BadRequest);
+        using (var missing = await _server.Admin.PutAsync("admin/keys/key_nope/budget", new StringContent("{\"budget\":null}", Encoding.UTF8, "application/json")))
+            await ErrorAssert.IsOpenAiError(missing, HttpStatusCode.NotFound);
+        using (var removed = await _server.Admin.PutAsync($"admin/keys/{id}/budget", new StringContent("{\"budget\":null}", Encoding.UTF8, "application/json")))
+            Assert.Null(JsonNode.Parse(await removed.Content.ReadAsStringAsync())!["budget"]);
+        Assert.Empty(JsonNode.Parse(await _server.Admin.GetStringAsync("admin/budgets"))!["data"]!.AsArray());
     }
 
     [Fact]

@@ -50,7 +50,7 @@ public sealed class HoldfastTestServer : IAsyncDisposable
     public IStore Store => _app.Services.GetRequiredService<IStore>();
 
     /// <summary>Starts a server with <paramref name="yaml"/> as its config file (admin token added).</summary>
-    /// <param name="directory">A directory to reuse (a restart); the caller deletes it. Default: a new one, deleted on dispose.</param>
+    /// <param name="directory">A directory to keep (and reuse) instead of a fresh one deleted on dispose.</param>
     public static async Task<HoldfastTestServer> StartAsync(
         string yaml, IReadOnlyDictionary<string, string>? environment = null, TimeProvider? time = null, string? directory = null)
     {

@@ -84,7 +84,6 @@ public abstract class StoreConformanceTests : IAsyncLifetime
             Attempts = 2,
             Outcome = UsageOutcome.StreamInterrupted,
             Tokens = new TokenCounts(100, 20, 30, Estimated: true),
-            CacheHit = true,
         };
         await Store.Usage.AppendAsync([record], CancellationToken.None);
 
@@ -142,9 +141,9 @@ public abstract class StoreConformanceTests : IAsyncLifetime
         var records = Enumerable.Range(0, 1_500).Select(i => Usage($"req_{i}", "key_a", "r", Day1.AddSeconds(i), 0.001m)).ToList();
         await Store.Usage.AppendAsync(records, CancellationToken.None);
 
-        var total = Assert.Single(await Store.Usage.SummarizeAsync(new UsageQuery(UsageGroupBy.Key), CancellationToken.None));
-        Assert.Equal(1_500, total.Requests);
-        Assert.Equal(1.5m, total.CostUsd);
+        var total = Assert.Single(await Store.Usage.AggregateAsync(new UsageAggregateQuery(new UsageFilter(), UsageDimension.Key), CancellationToken.None));
+        Assert.Equal(1_500, total.Sums.Requests);
+        Assert.Equal(1.5m, total.Sums.CostUsd);
     }
 
     [Fact]
@@ -158,21 +157,26 @@ public abstract class StoreConformanceTests : IAsyncLifetime
             Usage("4", "key_b", "r1", Day1.AddDays(1), 1m) with { Outcome = UsageOutcome.UpstreamError },
         ], CancellationToken.None);
 
-        var byKey = await Store.Usage.SummarizeAsync(new UsageQuery(UsageGroupBy.Key), CancellationToken.None);
+        var byKey = await Store.Usage.AggregateAsync(new UsageAggregateQuery(new UsageFilter(), UsageDimension.Key), CancellationToken.None);
         Assert.Equal(["key_a", "key_b"], byKey.Select(r => r.Group));
-        Assert.Equal(0.250_000_1m, byKey[0].CostUsd);
-        Assert.Equal(2, byKey[0].Requests);
-        Assert.Equal(200, byKey[0].PromptTokens);
-        Assert.Equal(1, byKey[1].Errors);
-        Assert.Equal(1, byKey[1].RequestsWithUnknownCost);
+        Assert.Equal(0.250_000_1m, byKey[0].Sums.CostUsd);
+        Assert.Equal(2, byKey[0].Sums.Requests);
+        Assert.Equal(200, byKey[0].Sums.PromptTokens);
+        Assert.Equal(1, byKey[1].Sums.Errors);
+        Assert.Equal(1, byKey[1].Sums.UnknownCost);
 
-        var byDay = await Store.Usage.SummarizeAsync(new UsageQuery(UsageGroupBy.Day), CancellationToken.None);
-        Assert.Equal(["2026-11-01", "2026-11-02"], byDay.Select(r => r.Group));
-        Assert.Equal(2, byDay[1].Requests);
+        var byQuarter = await Store.Usage.AggregateAsync(new UsageAggregateQuery(new UsageFilter(), ByQuarterHour: true), CancellationToken.None);
+        Assert.Equal([Day1, Day1.AddHours(10), Day1.AddDays(1)], byQuarter.Select(r => r.BucketStart!.Value));
+        Assert.Equal(2, byQuarter[2].Sums.Requests);
 
-        var byRoute = await Store.Usage.SummarizeAsync(new UsageQuery(UsageGroupBy.Route, From: Day1.AddHours(1)), CancellationToken.None);
+        var byRoute = await Store.Usage.AggregateAsync(
+            new UsageAggregateQuery(new UsageFilter(From: Day1.AddHours(1)), UsageDimension.Route), CancellationToken.None);
         Assert.Equal(["r1", "r2"], byRoute.Select(r => r.Group));
-        Assert.Equal(2, byRoute[0].Requests);
+        Assert.Equal(2, byRoute[0].Sums.Requests);
+
+        var filtered = Assert.Single(await Store.Usage.AggregateAsync(
+            new UsageAggregateQuery(new UsageFilter(KeyId: "key_b", Route: "r1")), CancellationToken.None));
+        Assert.Equal(2, filtered.Sums.Requests);
     }
 
     protected static VirtualKey NewKey(string id, IReadOnlyList<string>? routes = null, int? rpm = null) => new()

@@ -20,6 +20,13 @@ public sealed class OpenAiPayloadReaderTests
     }
 
     [Fact]
+    public void Usage_WithCacheWrites_ReadsThem()
+    {
+        var json = """{"choices":[],"usage":{"prompt_tokens":194,"completion_tokens":2,"prompt_tokens_details":{"cached_tokens":10,"cache_write_tokens":100,"audio_tokens":0}}}"""u8;
+        Assert.Equal(new TokenCounts(194, 2, 10, CacheWritePrompt: 100), OpenAiPayloadReader.Read(json).Usage);
+    }
+
+    [Fact]
     public void ContentChunk_WithNullUsage_HasNoUsage()
     {
         var json = """{"choices":[{"index":0,"delta":{"content":"\"usage\":{\"error\":1}"}}],"usage":null}"""u8;

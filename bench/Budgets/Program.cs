@@ -1,0 +1,3 @@
+using BenchmarkDotNet.Running;
+
+BenchmarkSwitcher.FromAssembly(typeof(Holdfast.Bench.Budgets.LedgerBenchmarks).Assembly).Run(args);
